@@ -1,0 +1,139 @@
+import type { $Fetch } from 'ofetch'
+
+/** A set of credentials obtained from a provider. All times are epoch milliseconds on the local clock. */
+export interface TokenSet {
+  /** The token attached to requests (JWT, opaque token or static API key). Secret. */
+  accessToken: string
+  /** The token used to renew `accessToken`, when the provider issues one. Secret. */
+  refreshToken?: string
+  /** When `accessToken` stops working, in epoch ms (local clock, skew-corrected). `undefined` = no known expiry. */
+  expiresAt?: number
+  /**
+   * Non-secret extras (company name, agent id, …). The engine keeps `issuedAt` (epoch ms) here so that an older set
+   * never overwrites a newer one and a fraction-of-lifetime refresh window can be computed.
+   */
+  meta?: Record<string, string | number | boolean | null>
+}
+
+/** Where token sets live between requests and between processes. Keys are credential keys, never secrets. */
+export interface TokenStore {
+  get(key: string): Promise<TokenSet | undefined>
+  set(key: string, tokens: TokenSet): Promise<void>
+  delete(key: string): Promise<void>
+  /** Cross-process mutual exclusion for `key`, when the store can provide it. */
+  withLock?<T>(key: string, fn: () => Promise<T>): Promise<T>
+}
+
+/** The request a header set is computed for. */
+export interface RequestInfo {
+  /** Absolute URL, or a path relative to the strategy's `baseURL`. */
+  url?: string
+  /** HTTP method, upper case. Defaults to `GET`. */
+  method?: string
+}
+
+export type AuthState = 'signed-out' | 'valid' | 'expiring' | 'expired'
+
+export interface AuthStatus {
+  state: AuthState
+  /** Epoch ms when the current access token expires, if known. */
+  expiresAt?: number
+}
+
+export type AuthEventName = 'login' | 'refresh' | 'logout' | 'error'
+
+/** Event payloads never carry a secret. */
+export interface AuthEventMap {
+  login: { provider: string; source: 'acquire' | 'store' | 'import'; expiresAt?: number; at: number }
+  refresh: { provider: string; expiresAt?: number; at: number; background: boolean }
+  logout: { provider: string; at: number }
+  error: { provider: string; error: Error; at: number; during: 'login' | 'refresh' | 'logout' | 'store' | 'request' }
+}
+
+export type AuthEvent<E extends AuthEventName = AuthEventName> = AuthEventMap[E]
+
+/** A credential that logs in, refreshes ahead of expiry, persists and attaches itself to requests. */
+export interface AuthStrategy {
+  /** Provider name: 'tradeready', 'axiom', … */
+  readonly name: string
+  /** Credentials are sent to this origin (and path) and no other. */
+  readonly baseURL: string
+  /** The current access token, if any. Read-only; use `setTokens()` to import tokens. */
+  readonly accessToken: string | undefined
+  /** An ofetch instance bound to `baseURL` with authentication applied. */
+  readonly fetch: $Fetch
+  /** Headers to attach to a request to `request.url`, refreshing first when the token is past its must-refresh point. */
+  getHeaders(request?: RequestInfo): Promise<Record<string, string>>
+  status(): AuthStatus
+  login(): Promise<void>
+  refresh(): Promise<void>
+  /** Clears memory and the store; calls the provider's logout where it has one. */
+  logout(): Promise<void>
+  setTokens(tokens: TokenSet): Promise<void>
+  on<E extends AuthEventName>(event: E, listener: (e: AuthEventMap[E]) => void): () => void
+}
+
+/** When to refresh ahead of expiry. */
+export type RefreshWindow =
+  /** Start refreshing this many milliseconds before expiry. */
+  | { beforeExpiryMs: number }
+  /** Start refreshing once this fraction (0–1) of the token's lifetime has elapsed. */
+  | { fraction: number }
+
+/** Minimal structured logger. Every line is redacted before it reaches you. */
+export interface AuthLogger {
+  debug?(message: string, data?: Record<string, unknown>): void
+  info?(message: string, data?: Record<string, unknown>): void
+  warn?(message: string, data?: Record<string, unknown>): void
+  error?(message: string, data?: Record<string, unknown>): void
+}
+
+/** Retry policy for 5xx and network errors (idempotent requests and auth calls only). */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number
+  /** First backoff delay in ms; doubles each retry, with full jitter. Default 200. */
+  baseDelayMs?: number
+  /** Upper bound of one backoff delay in ms. Default 5000. */
+  maxDelayMs?: number
+}
+
+/** Client-side limit on login attempts, so a wrong password can't burn the provider's login quota. */
+export interface LoginLimitOptions {
+  /** Attempts allowed in `perMs`. Default 3. */
+  maxAttempts?: number
+  /** Window length in ms. Default 60000. */
+  perMs?: number
+  /** After invalid credentials, refuse new attempts for this long (ms) without calling the provider. Default 0. */
+  cooldownAfterFailureMs?: number
+}
+
+/** Options every strategy factory accepts (presets pass them through). */
+export interface SessionOptions {
+  /** Where tokens persist. Default: a private `MemoryTokenStore`. */
+  store?: TokenStore
+  /** Key under which this credential's tokens are stored. Default: `<provider>:<identity>`. */
+  storeKey?: string
+  /** When to start a background refresh. Default: the flow's default, else `{ beforeExpiryMs: 60000 }`. */
+  refreshWindow?: RefreshWindow
+  /** Callers wait for a refresh only this close (ms) to expiry. Default 30000 (capped by the refresh window). */
+  mustRefreshBeforeExpiryMs?: number
+  /** Refresh in the background with a timer once inside the refresh window. Default true. */
+  backgroundRefresh?: boolean
+  /** Allow `http:` to non-loopback hosts. Default false: only https, or http to localhost/127.0.0.1/[::1]. */
+  allowInsecureHttp?: boolean
+  /** fetch implementation. Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch
+  /** Per-request timeout in ms (auth calls and `strategy.fetch`). Default 30000. */
+  timeoutMs?: number
+  /** Retry policy for 5xx/network errors. */
+  retry?: RetryOptions
+  /** Longest wait in ms the client accepts for a 429 before it throws `RateLimitError`. Default 60000. */
+  maxRateLimitWaitMs?: number
+  /** Client-side login attempt limiter. */
+  loginLimit?: LoginLimitOptions
+  /** Receives redacted log lines. Default: silent. */
+  logger?: AuthLogger
+  /** Current time in epoch ms. Default `Date.now`. For tests. */
+  now?: () => number
+}
