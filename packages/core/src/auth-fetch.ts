@@ -1,0 +1,144 @@
+import { type $Fetch, type FetchOptions, ofetch } from 'ofetch'
+import { AuthError, ConfigError, TokenExpiredError } from './errors'
+import { joinPath } from './flow-context'
+import { ALWAYS_CREDENTIAL_HEADERS, followRedirects } from './redirects'
+import { assertSecureURL } from './secure-url'
+import { SESSION_INTERNALS, type SessionInternals } from './internals'
+import { send } from './transport'
+import type { AuthStrategy } from './types'
+
+type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
+
+/**
+ * An ofetch instance bound to `strategy.baseURL` that attaches credentials to every request, renews once and
+ * replays once on a 401, waits out 429s, retries 5xx/network errors for idempotent requests with backoff, follows
+ * redirects by hand (credentials dropped across origins) and honours `signal` and `timeout`.
+ */
+export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOptions = {}): $Fetch {
+  const internals = (strategy as unknown as Record<symbol, SessionInternals | undefined>)[SESSION_INTERNALS]
+  const rawFetch = internals ? sessionFetch(internals) : strategyFetch(strategy)
+  const inner = ofetch.create({ baseURL: strategy.baseURL, retry: 0, ...ofetchOptions }, { fetch: rawFetch as typeof globalThis.fetch })
+
+  const unwrap = (error: unknown): never => {
+    const cause = (error as { cause?: unknown })?.cause
+    if (cause instanceof AuthError) throw cause
+    const response = (error as { response?: Response })?.response
+    if (internals?.flow.toError && response) {
+      const mapped = internals.flow.toError({
+        status: response.status,
+        headers: response.headers,
+        data: (error as { data?: unknown }).data,
+        during: 'request',
+      })
+      if (mapped) throw internals.sanitize(mapped)
+    }
+    throw error
+  }
+
+  const wrapped = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
+    inner(request, options).catch(unwrap)) as $Fetch
+  wrapped.raw = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
+    inner.raw(request, options).catch(unwrap)) as $Fetch['raw']
+  wrapped.native = rawFetch as $Fetch['native']
+  wrapped.create = ((defaults: FetchOptions = {}) => createAuthFetch(strategy, { ...ofetchOptions, ...defaults })) as $Fetch['create']
+  return wrapped
+}
+
+/** The authenticated `fetch` of an engine session. */
+function sessionFetch(internals: SessionInternals): FetchFn {
+  const { flow } = internals
+  const label = { provider: flow.name, packageName: flow.packageName, allowInsecureHttp: internals.allowInsecureHttp }
+  return async (input, init = {}) => {
+    const url = toURL(input, internals.baseURL)
+    const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
+    assertSecureURL(url, label)
+    const idempotent = IDEMPOTENT_METHODS.has(method)
+    const replayable = isReplayableBody(init.body)
+    for (let attempt = 0; ; attempt++) {
+      const headers = new Headers(init.headers)
+      const usedToken = await internals.attach({ url, method, headers })
+      const response = await followRedirects(url, { ...init, method, headers }, internals.credentialHeaders, (hopUrl, hopInit) =>
+        send(hopUrl, hopInit, idempotent, internals.transport),
+      )
+      flow.onResponse?.(response, { url, method })
+      if (response.status !== 401 || usedToken === undefined) return response
+      const policy = flow.isAuthEndpoint?.(url) ? false : (flow.replayOn401?.({ url, method }) ?? true)
+      if (policy instanceof AuthError) {
+        await discard(response)
+        throw internals.sanitize(policy)
+      }
+      if (!policy || !replayable) return response
+      if (attempt > 0) {
+        await discard(response)
+        throw new TokenExpiredError(
+          `${flow.packageName}: ${method} ${url.pathname} was refused (HTTP 401) again right after the ${flow.name} token was renewed; not retrying. These credentials may not have access to this route.`,
+          { provider: flow.name, status: 401 },
+        )
+      }
+      await discard(response)
+      await internals.recover(usedToken)
+    }
+  }
+}
+
+/** The authenticated `fetch` of any other `AuthStrategy` implementation: headers from getHeaders(), refresh() on a 401. */
+function strategyFetch(strategy: AuthStrategy): FetchFn {
+  const base = new URL(strategy.baseURL)
+  return async (input, init = {}) => {
+    const url = toURL(input, base)
+    if (url.origin !== base.origin) {
+      throw new ConfigError(`@authmux/core: ${url.origin} is not ${strategy.name}'s origin (${base.origin}); credentials are only sent there.`, {
+        provider: strategy.name,
+        code: 'URL_NOT_OWNED',
+        field: 'url',
+      })
+    }
+    const method = (init.method ?? 'GET').toUpperCase()
+    for (let attempt = 0; ; attempt++) {
+      const headers = new Headers(init.headers)
+      const added = await strategy.getHeaders({ url: url.href, method })
+      for (const [name, value] of Object.entries(added)) headers.set(name, value)
+      const credentialHeaders = [...ALWAYS_CREDENTIAL_HEADERS, ...Object.keys(added).map((h) => h.toLowerCase())]
+      const response = await followRedirects(url, { ...init, method, headers }, credentialHeaders, (hopUrl, hopInit) =>
+        globalThis.fetch(hopUrl, hopInit),
+      )
+      if (response.status !== 401 || !isReplayableBody(init.body)) return response
+      await discard(response)
+      if (attempt > 0) {
+        throw new TokenExpiredError(`@authmux/core: ${method} ${url.pathname} was refused (HTTP 401) again after a refresh; not retrying.`, {
+          provider: strategy.name,
+          status: 401,
+        })
+      }
+      await strategy.refresh()
+    }
+  }
+}
+
+function toURL(input: string | URL | Request, base: URL): URL {
+  const href = input instanceof Request ? input.url : String(input)
+  return /^[a-z][a-z\d+.-]*:/i.test(href) ? new URL(href) : joinPath(base, href)
+}
+
+function isReplayableBody(body: unknown): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    (typeof Blob !== 'undefined' && body instanceof Blob) ||
+    (typeof FormData !== 'undefined' && body instanceof FormData)
+  )
+}
+
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel()
+  } catch {
+    // nothing to release
+  }
+}

@@ -1,0 +1,134 @@
+import type { z } from 'zod'
+import { parseSetCookies, serializeCookies } from './cookies'
+import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, ResponseShapeError, type AuthError } from './errors'
+import { resolveExpiry } from './expiry'
+import type { AuthFlow, FlowContext, FlowRequest, FlowResponse } from './flow'
+import type { Redactor } from './redact'
+import { describeErrorBody } from './sanitize'
+import { assertSecureURL } from './secure-url'
+import { retryAfterMs, send, type TransportOptions } from './transport'
+
+/** Everything a FlowContext needs from its session. */
+export interface FlowContextDeps {
+  flow: AuthFlow
+  baseURL: URL
+  allowedOrigins: ReadonlySet<string>
+  allowInsecureHttp: boolean
+  transport: TransportOptions
+  redactor: Redactor
+}
+
+/** Builds the `ctx` a flow's acquire/renew/revoke receive. */
+export function createFlowContext(deps: FlowContextDeps): FlowContext {
+  const { flow, transport, redactor } = deps
+  const label = { provider: flow.name, packageName: flow.packageName }
+  return {
+    now: transport.now,
+    skewMs: () => transport.skew.skewMs,
+    addSecret: (value) => redactor.add(value),
+    expiry: (input) => resolveExpiry(input, { now: transport.now(), skewMs: transport.skew.skewMs }),
+    async request<S extends z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>> {
+      const url = resolveAuthURL(request.url, deps)
+      assertSecureURL(url, { ...label, allowInsecureHttp: deps.allowInsecureHttp })
+      const method = (request.method ?? 'POST').toUpperCase()
+      const headers = new Headers(request.headers)
+      if (!headers.has('accept')) headers.set('accept', 'application/json')
+      let body: string | undefined
+      if (request.json !== undefined) {
+        body = JSON.stringify(request.json)
+        if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+      }
+      if (request.cookies) {
+        const cookie = serializeCookies(request.cookies)
+        if (cookie) headers.set('cookie', headers.has('cookie') ? `${headers.get('cookie')}; ${cookie}` : cookie)
+      }
+      let response: Response
+      try {
+        response = await send(url, { method, headers, body, redirect: 'manual' }, request.retry !== false, transport)
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+        throw new ProviderError(`${flow.packageName}: could not reach ${url.origin}${url.pathname} (${redactor.redact(reason)}).`, {
+          provider: flow.name,
+          code: 'NETWORK_ERROR',
+          cause: error,
+        })
+      }
+      const data = await readBody(response)
+      const cookies = parseSetCookies(response.headers, transport.now())
+      const ok = response.status >= 200 && response.status < 300
+      if (!ok && !request.acceptStatus?.includes(response.status)) {
+        throw (
+          flow.toError?.({ status: response.status, headers: response.headers, data, during: 'auth' }) ??
+          defaultAuthError(response, data, url, deps)
+        )
+      }
+      if (ok && request.schema) {
+        const parsed = request.schema.safeParse(data)
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]
+          const field = issue?.path.map(String).join('.') ?? ''
+          throw new ResponseShapeError(
+            `${flow.packageName}: unexpected response from ${url.pathname}: ${field ? `field "${field}"` : 'the body'} ${issue ? redactor.redact(issue.message).toLowerCase() : 'is invalid'}. The provider's API may have changed; please report it.`,
+            { provider: flow.name, status: response.status, field },
+          )
+        }
+        return { status: response.status, headers: response.headers, data: parsed.data, cookies }
+      }
+      return { status: response.status, headers: response.headers, data: data as z.infer<S>, cookies }
+    },
+  }
+}
+
+function resolveAuthURL(target: string, deps: FlowContextDeps): URL {
+  const absolute = /^[a-z][a-z\d+.-]*:/i.test(target)
+  const url = absolute ? new URL(target) : joinPath(deps.baseURL, target)
+  if (!deps.allowedOrigins.has(url.origin)) {
+    throw new ConfigError(
+      `${deps.flow.packageName}: auth call to ${url.origin} refused: credentials only go to ${[...deps.allowedOrigins].join(', ')}.`,
+      { provider: deps.flow.name, field: 'baseURL' },
+    )
+  }
+  return url
+}
+
+/** Joins a path below a base URL, keeping the base's path (`/api/v1` + `/auth/login` → `/api/v1/auth/login`). */
+export function joinPath(base: URL, path: string): URL {
+  const url = new URL(base.href)
+  const [pathname = '', search] = path.split('?', 2)
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}/${pathname.replace(/^\/+/, '')}`
+  url.search = search ? `?${search}` : ''
+  return url
+}
+
+/** Reads a body as JSON when it parses, else as text; undefined when empty. */
+export async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text()
+  if (text === '') return undefined
+  const type = response.headers.get('content-type') ?? ''
+  if (type.includes('json') || /^\s*[[{"]/.test(text)) {
+    try {
+      return JSON.parse(text)
+    } catch {
+      return text
+    }
+  }
+  return text
+}
+
+function defaultAuthError(response: Response, data: unknown, url: URL, deps: FlowContextDeps): AuthError {
+  const { flow, redactor, transport } = deps
+  const detail = describeErrorBody(data)
+  const suffix = detail ? `: ${redactor.redact(detail)}` : ''
+  const options = { provider: flow.name, status: response.status }
+  if (response.status === 401 || response.status === 403) {
+    return new InvalidCredentialsError(`${flow.packageName}: ${flow.name} rejected the credentials at ${url.pathname} (HTTP ${response.status})${suffix}.`, options)
+  }
+  if (response.status === 429) {
+    const wait = retryAfterMs(response.headers, transport.now() + transport.skew.skewMs)
+    return new RateLimitError(`${flow.packageName}: ${flow.name} is rate limiting ${url.pathname} (HTTP 429)${suffix}.`, {
+      ...options,
+      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+    })
+  }
+  return new ProviderError(`${flow.packageName}: ${flow.name} answered HTTP ${response.status} at ${url.pathname}${suffix}.`, options)
+}

@@ -1,0 +1,41 @@
+export type {
+  AuthEvent,
+  AuthEventMap,
+  AuthEventName,
+  AuthLogger,
+  AuthState,
+  AuthStatus,
+  AuthStrategy,
+  LoginLimitOptions,
+  RefreshWindow,
+  RequestInfo,
+  RetryOptions,
+  SessionOptions,
+  TokenSet,
+  TokenStore,
+} from './types'
+export type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
+export {
+  AuthError,
+  ConfigError,
+  InsecureTransportError,
+  InvalidCredentialsError,
+  OtpRequiredError,
+  ProviderError,
+  RateLimitError,
+  ResponseShapeError,
+  TokenExpiredError,
+  isRejection,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+} from './errors'
+export { createSession, type Session } from './session'
+export { createAuthFetch } from './auth-fetch'
+export { composeAuth, type ComposedAuth } from './compose'
+export { MemoryTokenStore } from './memory-store'
+export { decodeJwtExpiry, resolveExpiry, type ExpiryInput } from './expiry'
+export { parseSetCookies, serializeCookies } from './cookies'
+export { fingerprint } from './fingerprint'
+export { readEnv } from './env'
+export { assertSecureBaseURL, isLoopbackHost } from './secure-url'
+export { refreshScheduler } from './schedule'

@@ -1,0 +1,20 @@
+import type { AuthError } from './errors'
+import type { AuthFlow, OutgoingRequest } from './flow'
+import type { TransportOptions } from './transport'
+
+/** Internal hooks `createAuthFetch` uses to drive a session without going through its public surface. */
+export interface SessionInternals {
+  readonly flow: AuthFlow
+  readonly baseURL: URL
+  readonly credentialHeaders: readonly string[]
+  readonly transport: TransportOptions
+  readonly allowInsecureHttp: boolean
+  owns(url: URL): boolean
+  /** Attaches credentials; returns the access token used (undefined when the request needed none). */
+  attach(request: OutgoingRequest): Promise<string | undefined>
+  /** Called after a 401 on a request sent with `usedToken`: renews unless someone already did. */
+  recover(usedToken: string): Promise<void>
+  sanitize(error: unknown): AuthError
+}
+
+export const SESSION_INTERNALS: unique symbol = Symbol.for('authmux.session.internals')

@@ -1,0 +1,41 @@
+import type { TokenSet, TokenStore } from './types'
+
+/** A `TokenStore` in memory: the default store, shared by every strategy you pass it to in one process. */
+export class MemoryTokenStore implements TokenStore {
+  readonly #entries = new Map<string, TokenSet>()
+  readonly #locks = new Map<string, Promise<unknown>>()
+
+  async get(key: string): Promise<TokenSet | undefined> {
+    const tokens = this.#entries.get(key)
+    return tokens ? structuredClone(tokens) : undefined
+  }
+
+  async set(key: string, tokens: TokenSet): Promise<void> {
+    this.#entries.set(key, structuredClone(tokens))
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#entries.delete(key)
+  }
+
+  /** In-process mutual exclusion per key (callers queue in order). */
+  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(key) ?? Promise.resolve()
+    const run = previous.then(fn, fn)
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.#locks.set(key, tail)
+    try {
+      return await run
+    } finally {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key)
+    }
+  }
+
+  /** Hides stored tokens from `util.inspect` and `JSON.stringify`. */
+  toJSON(): { type: string; keys: number } {
+    return { type: 'MemoryTokenStore', keys: this.#entries.size }
+  }
+}

@@ -1,0 +1,124 @@
+import type { SkewTracker } from './expiry'
+import type { RetryOptions } from './types'
+
+/** How one HTTP exchange is sent: timeout, bounded backoff for 5xx/network errors, waiting out 429s. */
+export interface TransportOptions {
+  fetch: typeof globalThis.fetch
+  timeoutMs: number
+  retry: Required<RetryOptions>
+  maxRateLimitWaitMs: number
+  skew: SkewTracker
+  now: () => number
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504])
+const MAX_RATE_LIMIT_WAITS = 3
+
+/**
+ * Sends a request. Network errors and 5xx are retried only when `retryable` (idempotent requests and auth calls);
+ * a 429 is waited out (it was not executed) while the wait fits `maxRateLimitWaitMs`, else returned to the caller.
+ */
+export async function send(url: URL, init: RequestInit, retryable: boolean, options: TransportOptions): Promise<Response> {
+  let failures = 0
+  let rateLimitWaits = 0
+  for (;;) {
+    let response: Response
+    try {
+      response = await fetchWithTimeout(url, init, options)
+    } catch (error) {
+      if (init.signal?.aborted || !retryable || failures >= options.retry.maxRetries || isTimeout(error)) throw error
+      await sleep(backoffMs(failures++, options.retry), init.signal)
+      continue
+    }
+    options.skew.observe(response.headers.get('date'), options.now())
+    if (response.status === 429 && rateLimitWaits < MAX_RATE_LIMIT_WAITS) {
+      const waitMs = retryAfterMs(response.headers, options.now() + options.skew.skewMs)
+      if (waitMs !== undefined && waitMs <= options.maxRateLimitWaitMs) {
+        rateLimitWaits++
+        await discard(response)
+        await sleep(waitMs, init.signal)
+        continue
+      }
+      return response
+    }
+    if (RETRYABLE_STATUS.has(response.status) && retryable && failures < options.retry.maxRetries) {
+      const hinted = response.status === 503 ? retryAfterMs(response.headers, options.now() + options.skew.skewMs) : undefined
+      await discard(response)
+      await sleep(Math.min(hinted ?? backoffMs(failures, options.retry), options.retry.maxDelayMs), init.signal)
+      failures++
+      continue
+    }
+    return response
+  }
+}
+
+/**
+ * Milliseconds to wait from `Retry-After` (seconds or HTTP date) or `X-RateLimit-Reset` (epoch seconds, or seconds
+ * from now when small). `serverNow` is the server's current time in epoch ms.
+ */
+export function retryAfterMs(headers: Headers, serverNow: number): number | undefined {
+  const retryAfter = headers.get('retry-after')
+  if (retryAfter !== null && retryAfter.trim() !== '') {
+    const seconds = Number(retryAfter)
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+    const at = Date.parse(retryAfter)
+    if (!Number.isNaN(at)) return Math.max(0, at - serverNow)
+  }
+  const reset = headers.get('x-ratelimit-reset')
+  if (reset !== null && reset.trim() !== '') {
+    const value = Number(reset)
+    if (Number.isFinite(value)) return Math.max(0, value > 1e9 ? value * 1000 - serverNow : value * 1000)
+  }
+  return undefined
+}
+
+/** Full-jitter exponential backoff: a random delay in [0, min(max, base·2^attempt)]. */
+export function backoffMs(attempt: number, retry: Required<RetryOptions>): number {
+  return Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt)
+}
+
+async function fetchWithTimeout(url: URL, init: RequestInit, options: TransportOptions): Promise<Response> {
+  if (!(options.timeoutMs > 0)) return options.fetch(url, init)
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const signal = init.signal ? anySignal([init.signal, timeout]) : timeout
+  return options.fetch(url, { ...init, signal })
+}
+
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  const any = (AbortSignal as { any?: (s: AbortSignal[]) => AbortSignal }).any
+  if (any) return any(signals)
+  const controller = new AbortController()
+  for (const signal of signals) {
+    if (signal.aborted) controller.abort(signal.reason)
+    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  }
+  return controller.signal
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError'
+}
+
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel()
+  } catch {
+    // already consumed or closed
+  }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
