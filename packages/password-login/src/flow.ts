@@ -1,0 +1,103 @@
+import { serializeCookies, TokenExpiredError } from '@authmux/core'
+import type { AuthFlow, FlowContext, OutgoingRequest, TokenSet } from '@authmux/core'
+import { createPasswordEncoder, passwordLogin } from './login'
+import type { LoginConfig } from './login'
+import { readTokens } from './read-tokens'
+import type { PasswordLoginConfig } from './types'
+
+/** Default error-message prefix. */
+export const PACKAGE_NAME = '@authmux/password-login'
+
+/**
+ * Builds the declarative `AuthFlow` of the password-login style from its config: login (+ one-time code),
+ * refresh, optional server logout, and how tokens are attached. `createSession(flow, options)` runs it.
+ */
+export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
+  const config: LoginConfig = { ...input, packageName: input.packageName ?? PACKAGE_NAME }
+  const encode = createPasswordEncoder(config)
+  const authPaths = [config.login.url, config.otpStep?.url, config.refresh?.url, config.logoutStep?.url]
+    .filter((url): url is string => typeof url === 'string')
+    .map((url) => new URL(url, config.baseURL).pathname)
+
+  const flow: AuthFlow = {
+    name: config.name,
+    packageName: config.packageName,
+    baseURL: config.baseURL,
+    secrets: [config.password, ...Object.values(config.extraCookies ?? {})],
+    identity: config.email ?? 'default',
+    get canAcquire() {
+      return Boolean(config.email && config.password && (!config.otpStep?.required || config.otp))
+    },
+    acquire: (ctx) => passwordLogin(config, ctx, encode),
+    apply: (tokens, request) => applyTokens(config, tokens, request),
+    isAuthEndpoint: (url) => authPaths.includes(url.pathname),
+  }
+  if (config.authOrigins) flow.authOrigins = config.authOrigins
+  if (config.credentialHeaders) flow.credentialHeaders = config.credentialHeaders
+  if (config.defaultRefreshWindow) flow.refreshWindow = config.defaultRefreshWindow
+  if (config.toError) flow.toError = config.toError
+  if (config.refresh) flow.renew = (tokens, ctx) => renew(config, tokens, ctx)
+  if (config.logoutStep) flow.revoke = (tokens, ctx) => revoke(config, tokens, ctx)
+  return flow
+}
+
+async function renew(config: LoginConfig, tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
+  const step = config.refresh!
+  if (!tokens.refreshToken) {
+    throw new TokenExpiredError(`${config.packageName}: the ${config.name} session has no refresh token; a new login is needed.`, {
+      provider: config.name,
+    })
+  }
+  const send = step.send ?? { as: 'json', field: 'refreshToken' }
+  const headers: Record<string, string> = { ...config.authHeaders, ...step.headers }
+  const cookies: Record<string, string | undefined> = { ...config.extraCookies }
+  let json: unknown
+  if (send.as === 'cookies') {
+    if (send.access) cookies[send.access] = tokens.accessToken
+    cookies[send.refresh] = tokens.refreshToken
+  } else if (send.as === 'bearer') {
+    headers.Authorization = `Bearer ${tokens.refreshToken}`
+  } else {
+    json = { [send.field]: tokens.refreshToken }
+  }
+  const response = await ctx.request({ url: step.url, method: step.method ?? 'POST', json, headers, cookies })
+  return readTokens(response, config.tokens, ctx, { provider: config.name, packageName: config.packageName, step: 'refresh' })
+}
+
+async function revoke(config: LoginConfig, tokens: TokenSet, ctx: FlowContext): Promise<void> {
+  const step = config.logoutStep!
+  const request = { url: new URL(step.url, config.baseURL), method: step.method ?? 'POST', headers: new Headers(config.authHeaders) }
+  applyTokens(config, tokens, request)
+  const headers: Record<string, string> = {}
+  request.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  await ctx.request({ url: step.url, method: request.method, headers })
+}
+
+function applyTokens(config: LoginConfig, tokens: TokenSet | undefined, request: OutgoingRequest): void {
+  for (const [name, value] of Object.entries(config.requestHeaders ?? {})) {
+    if (!request.headers.has(name)) request.headers.set(name, value)
+  }
+  const cookies: Record<string, string | undefined> = { ...config.extraCookies }
+  const attach = config.attach
+  if (tokens && attach.as === 'cookies') {
+    cookies[attach.access] = tokens.accessToken
+    if (attach.refresh) cookies[attach.refresh] = tokens.refreshToken
+  } else if (tokens && attach.as === 'header') {
+    const value = attach.scheme === '' ? tokens.accessToken : `${attach.scheme ?? 'Bearer'} ${tokens.accessToken}`
+    request.headers.set(attach.header ?? 'Authorization', value)
+  }
+  const merged = mergeCookieHeader(request.headers.get('cookie'), cookies)
+  if (merged !== '') request.headers.set('Cookie', merged)
+}
+
+/** Adds cookies to an existing `Cookie` header value; ours replace same-named ones (e.g. on a replay). */
+function mergeCookieHeader(existing: string | null, cookies: Record<string, string | undefined>): string {
+  const kept = (existing ?? '')
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part !== '' && !(part.slice(0, Math.max(part.indexOf('='), 0)).trim() in cookies))
+  const ours = serializeCookies(cookies)
+  return [...kept, ...(ours === '' ? [] : [ours])].join('; ')
+}

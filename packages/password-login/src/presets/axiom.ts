@@ -1,0 +1,169 @@
+import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
+import type { Session, SessionOptions, TokenSet } from '@authmux/core'
+import { createPasswordLoginFlow, PACKAGE_NAME } from '../flow'
+import { sessionOptionsOf } from '../session-options'
+import { axiomPasswordHash } from './axiom-password'
+import { AXIOM_TOKEN_IMPORT_HELP, axiomToError } from './axiom-errors'
+import { withImportedTokens } from './imported-tokens'
+
+/** Axiom's web origin, sent as `Origin` and in `Referer`. */
+export const AXIOM_WEB_ORIGIN = 'https://axiom.trade'
+
+/** Default hosts, as the official Python SDK uses them. */
+export const AXIOM_HOSTS = {
+  /** Ordinary API requests and the refresh call. */
+  api: 'https://api.axiom.trade',
+  /** Login step 1 (`/login-password-v2`). */
+  login: 'https://api6.axiom.trade',
+  /** Login step 2 (`/login-otp`). */
+  otp: 'https://api3.axiom.trade',
+} as const
+
+/** Access tokens live 960 s; refresh this long before expiry. */
+export const AXIOM_REFRESH_BEFORE_EXPIRY_MS = 2 * 60_000
+
+/** Options of `createAxiomAuth`. Every `SessionOptions` field (store, refreshWindow, logger, now …) is accepted too. */
+export interface AxiomAuthOptions extends SessionOptions {
+  /** Account email. Default: env `AXIOM_EMAIL`. Not secret; names the stored session (`axiom:<email>`). */
+  email?: string
+  /** Account password. Default: env `AXIOM_PASSWORD`. Held in memory only; only its PBKDF2 hash is sent. */
+  password?: string
+  /**
+   * Returns the 6-digit code Axiom emails on every login (prompt, IMAP reader …). Without it a password login is
+   * impossible (`OtpRequiredError`); saved or imported tokens still work.
+   */
+  otp?: () => Promise<string>
+  /** A Cloudflare Turnstile token solved in a browser, sent with login step 1 when Axiom demands one. Secret. */
+  turnstileToken?: string
+  /** An `auth-access-token` copied from a browser session. Default: env `AXIOM_ACCESS_TOKEN`. */
+  accessToken?: string
+  /** An `auth-refresh-token` copied from a browser session. Default: env `AXIOM_REFRESH_TOKEN`. */
+  refreshToken?: string
+  /** Cloudflare `cf_clearance` cookie sent with every call. Default: env `CF_CLEARANCE`. Secret. */
+  cfClearance?: string
+  /**
+   * One origin for every step and every request (an emulator, a proxy). Default: Axiom's per-step hosts
+   * (login on api6, code on api3, refresh and requests on api.axiom.trade).
+   */
+  baseURL?: string
+  /**
+   * Also call `POST /auth/logout` on `logout()`. Default false: like the official SDK, logout is local only
+   * (memory cleared, stored tokens deleted); Axiom's web client never calls that endpoint.
+   */
+  serverLogout?: boolean
+  /** Read `AXIOM_*` and `CF_CLEARANCE` environment variables for options not given. Default true. */
+  env?: boolean
+}
+
+/** What `createAxiomAuth` adds to the engine's `Session` (names follow the Python `axiomtradeapi` SDK). */
+export interface AxiomAuthExtras {
+  /** Logs in or refreshes when needed (`auth_manager.ensure_valid_authentication()`). */
+  ensureValidAuthentication(): Promise<void>
+  /** True when there is no token or it is inside the refresh window (`auth_manager.needs_refresh`). */
+  readonly needsRefresh: boolean
+  /** True when the store holds tokens for this account (`auth_manager.has_saved_tokens()`). */
+  hasSavedTokens(): Promise<boolean>
+}
+
+/** An Axiom strategy: the engine's `Session` plus the `AxiomAuthExtras`. */
+export type AxiomAuth = Session & AxiomAuthExtras
+
+const AXIOM_KEYS = ['email', 'password', 'otp', 'turnstileToken', 'accessToken', 'refreshToken', 'cfClearance', 'baseURL', 'serverLogout', 'env']
+
+/**
+ * Axiom Trade: email + PBKDF2-hashed password, the emailed one-time code, cookie-carried tokens refreshed before
+ * the 16-minute access token expires, and import of tokens copied from a browser session.
+ */
+export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
+  const useEnv = options.env !== false
+  const fromEnv = (name: string) => (useEnv ? readEnv(name) : undefined)
+  const email = options.email ?? fromEnv('AXIOM_EMAIL')
+  const password = options.password ?? fromEnv('AXIOM_PASSWORD')
+  const accessToken = options.accessToken ?? fromEnv('AXIOM_ACCESS_TOKEN')
+  const refreshToken = options.refreshToken ?? fromEnv('AXIOM_REFRESH_TOKEN')
+  const cfClearance = options.cfClearance ?? fromEnv('CF_CLEARANCE')
+  validate({ email, password, accessToken, refreshToken, otp: options.otp })
+
+  const base = options.baseURL?.replace(/\/+$/, '')
+  const hosts = base ? { api: base, login: base, otp: base } : AXIOM_HOSTS
+  const turnstileToken = options.turnstileToken
+  const store = options.store ?? new MemoryTokenStore()
+
+  const flow = createPasswordLoginFlow({
+    name: 'axiom',
+    baseURL: hosts.api,
+    ...(base ? {} : { authOrigins: [AXIOM_HOSTS.login, AXIOM_HOSTS.otp] }),
+    email,
+    password,
+    encodePassword: axiomPasswordHash,
+    ...(options.otp ? { otp: options.otp } : {}),
+    authHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/` },
+    requestHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/discover` },
+    extraCookies: { cf_clearance: cfClearance },
+    login: {
+      url: `${hosts.login}/login-password-v2`,
+      body: (input) => (turnstileToken ? { email: input.email, b64Password: input.password, turnstileToken } : { email: input.email, b64Password: input.password }),
+      // Axiom answers a wrong password with HTTP 500, and every attempt emails a code: never retry step 1.
+      retry: false,
+      otpToken: { cookies: ['auth-otp-login-token'], fields: ['otpJwtToken'] },
+    },
+    otpStep: {
+      url: `${hosts.otp}/login-otp`,
+      body: (input) => ({ code: input.code, email: input.email, b64Password: input.password }),
+      otpTokenCookie: 'auth-otp-login-token',
+      retry: false,
+      required: true,
+    },
+    tokens: {
+      access: { cookies: ['auth-access-token'], fields: ['accessToken', 'auth-access-token', 'access_token'] },
+      refresh: { cookies: ['auth-refresh-token'], fields: ['refreshToken', 'auth-refresh-token', 'refresh_token'] },
+    },
+    refresh: {
+      url: `${hosts.api}/refresh-access-token`,
+      send: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
+    },
+    ...(options.serverLogout ? { logoutStep: { url: `${hosts.api}/auth/logout` } } : {}),
+    attach: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
+    credentialHeaders: ['Cookie'],
+    defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
+    toError: axiomToError,
+    otpHelp: `To log in once interactively run \`authmux login axiom\` and reuse the saved tokens through the same store. ${AXIOM_TOKEN_IMPORT_HELP}`,
+    credentialsHelp: 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.',
+  })
+  const secrets = [turnstileToken, accessToken, refreshToken]
+  flow.secrets = [...(flow.secrets ?? []), ...secrets]
+  const imported: TokenSet | undefined = accessToken ? { accessToken, ...(refreshToken ? { refreshToken } : {}) } : undefined
+
+  const session = createSession(withImportedTokens(flow, imported), { ...sessionOptionsOf(options as Record<string, unknown>, AXIOM_KEYS), store })
+  return addExtras(session, store)
+}
+
+function validate(input: { email?: string; password?: string; accessToken?: string; refreshToken?: string; otp?: unknown }): void {
+  const fail = (field: string, message: string) => {
+    throw new ConfigError(`${PACKAGE_NAME}: ${message}`, { provider: 'axiom', field })
+  }
+  if (input.password && !input.email) fail('email', 'a password was given without an email — pass { email } or set AXIOM_EMAIL.')
+  if (input.otp && !input.password) fail('password', 'an otp callback was given without a password — pass { password } or set AXIOM_PASSWORD.')
+  if (input.otp !== undefined && typeof input.otp !== 'function') fail('otp', 'otp must be a function returning the emailed code: { otp: async () => code }.')
+  if (input.refreshToken && !input.accessToken) {
+    fail('accessToken', 'a refresh token was given without an access token — pass both { accessToken, refreshToken } or set AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.')
+  }
+}
+
+function addExtras(session: Session, store: MemoryTokenStore | NonNullable<SessionOptions['store']>): AxiomAuth {
+  const extras = {
+    ensureValidAuthentication: { value: () => session.ensureValid(), enumerable: false },
+    needsRefresh: {
+      get: () => {
+        const state = session.status().state
+        return state !== 'valid'
+      },
+      enumerable: false,
+    },
+    hasSavedTokens: {
+      value: async () => (await store.get(await session.storeKey())) !== undefined,
+      enumerable: false,
+    },
+  } satisfies PropertyDescriptorMap
+  return Object.defineProperties(session, extras) as AxiomAuth
+}
