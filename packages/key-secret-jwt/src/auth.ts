@@ -1,0 +1,34 @@
+import { assertSecureBaseURL, createSession, type Session } from '@authmux/core'
+import type { z } from 'zod'
+import { createKeySecretJwtFlow, splitConfig } from './flow'
+import { PACKAGE_NAME } from './options'
+import type { KeySecretJwtConfig } from './types'
+
+/**
+ * Exchanges configured credentials for a JWT at `loginPath`, re-exchanges (or revalidates) it before expiry and
+ * attaches it to every request on `baseURL`. The engine in `@authmux/core` owns refresh, retry, single flight,
+ * 401 replay, 429 waits and redaction.
+ *
+ * @example
+ * const auth = createKeySecretJwtAuth({
+ *   name: 'myexchange',
+ *   baseURL: 'https://api.example.com/v1',
+ *   loginPath: '/auth/login',
+ *   loginBody: () => ({ key, secret }),
+ *   responseSchema: z.object({ token: z.string(), expires_at: z.string() }),
+ *   tokenField: 'token',
+ *   expiresAtField: 'expires_at',
+ *   secrets: [key, secret],
+ * })
+ */
+export function createKeySecretJwtAuth<S extends z.ZodType, R extends z.ZodType = z.ZodType>(
+  config: KeySecretJwtConfig<S, R>,
+): Session {
+  const packageName = config.packageName ?? PACKAGE_NAME
+  assertSecureBaseURL(config.baseURL, {
+    allowInsecureHttp: config.allowInsecureHttp ?? false,
+    provider: config.name,
+    packageName,
+  })
+  return createSession(createKeySecretJwtFlow(config), splitConfig(config))
+}

@@ -1,0 +1,89 @@
+import { createKeySecretJwtFlow } from '../../flow'
+import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
+import { PROJECTX_DEFAULT_BASE_URL, PROJECTX_REFRESH_BEFORE_EXPIRY_MS } from './constants'
+import { projectXLoginError, projectXValidateError } from './errors'
+import { projectXReplayOn401 } from './orders'
+import { projectXLoginResponse, projectXValidateResponse } from './schemas'
+import { ConfigError, type Session, type SessionOptions, assertSecureBaseURL, createSession } from '@authmux/core'
+
+/** Options of `createProjectXAuth`. Every `SessionOptions` field is accepted too (e.g. `refreshWindow: { fraction: 0.8 }`). */
+export interface ProjectXAuthOptions extends SessionOptions {
+  /** Platform user name the API key belongs to. Default `PROJECT_X_USERNAME`. */
+  username?: string
+  /** ProjectX API key (more than 10 characters). Default `PROJECT_X_API_KEY`. Secret. */
+  apiKey?: string
+  /** Trading account to work with, by name (kept in `meta.accountName`). Default `PROJECT_X_ACCOUNT_NAME`. */
+  accountName?: string
+  /** Gateway API base. Default `PROJECTX_API_URL`, else `https://api.topstepx.com/api` (TopstepX). */
+  baseURL?: string
+}
+
+/** A ProjectX strategy: the engine `Session` plus the session-token accessor. */
+export interface ProjectXAuth extends Session {
+  /** The configured account name, if any. */
+  readonly accountName: string | undefined
+  /** A valid session token (logs in or revalidates first when needed), e.g. for the SignalR hubs' `access_token`. */
+  getSessionToken(): Promise<string>
+}
+
+const provider = 'projectx'
+
+/**
+ * ProjectX Gateway (TopstepX and other firms): `userName` + API key → JWT at `/Auth/loginKey`, revalidated through
+ * `/Auth/validate` 5 minutes before `exp` (falling back to a new login), `Authorization: Bearer` on every call,
+ * `/Auth/logout` on `logout()`. `await using auth = createProjectXAuth(…)` stops its timer at scope end.
+ */
+export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXAuth {
+  const { username: usernameOption, apiKey: apiKeyOption, accountName: accountNameOption, baseURL: baseURLOption, ...session } = options
+  const username = requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME' })
+  const apiKey = requireOption(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY' })
+  if (apiKey.length <= 10) {
+    throw new ConfigError(`${PACKAGE_NAME}: apiKey looks too short (10 characters or fewer) — copy the full key from the ProjectX platform (PROJECT_X_API_KEY).`, {
+      provider,
+      field: 'apiKey',
+    })
+  }
+  const accountName = optionOrEnv(accountNameOption, 'PROJECT_X_ACCOUNT_NAME')
+  const baseURL = optionOrEnv(baseURLOption, 'PROJECTX_API_URL') ?? PROJECTX_DEFAULT_BASE_URL
+  const base = assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
+
+  const meta = (): Record<string, string> => (accountName ? { accountName } : {})
+  const flow = {
+    ...createKeySecretJwtFlow({
+      name: provider,
+      baseURL,
+      loginPath: '/Auth/loginKey',
+      loginBody: () => ({ userName: username, apiKey }),
+      loginHeaders: { accept: 'text/plain' },
+      responseSchema: projectXLoginResponse,
+      tokenField: 'token',
+      bodyError: (data) => (data.success && data.token ? undefined : projectXLoginError(data)),
+      meta,
+      revalidate: {
+        path: '/Auth/validate',
+        responseSchema: projectXValidateResponse,
+        tokenField: (data) => data.newToken ?? data.token,
+        bodyError: (data) => (data.success && (data.newToken ?? data.token) ? undefined : projectXValidateError(data)),
+        meta,
+      },
+      logoutPath: '/Auth/logout',
+      secrets: [apiKey],
+      identity: username,
+    }),
+    refreshWindow: { beforeExpiryMs: PROJECTX_REFRESH_BEFORE_EXPIRY_MS },
+    replayOn401: (request: { url: URL; method: string }) => projectXReplayOn401(request, base),
+  }
+
+  const strategy = createSession(flow, session) as ProjectXAuth
+  Object.defineProperties(strategy, {
+    accountName: { value: accountName, enumerable: false },
+    getSessionToken: {
+      value: async () => {
+        await strategy.ensureValid()
+        return strategy.accessToken as string
+      },
+      enumerable: false,
+    },
+  })
+  return strategy
+}

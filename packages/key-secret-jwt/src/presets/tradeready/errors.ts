@@ -1,0 +1,69 @@
+import { type AuthError, InvalidCredentialsError, ProviderError, RateLimitError, TokenExpiredError } from '@authmux/core'
+import { z } from 'zod'
+import { withProviderCode } from '../../errors'
+import { PACKAGE_NAME } from '../../options'
+
+/** TradeReady's error envelope: `{"error":{"code":"UPPER_SNAKE","message":"…","details":{…}}}`. */
+export const tradeReadyErrorEnvelope = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string().nullish(),
+    details: z.record(z.string(), z.unknown()).nullish(),
+  }),
+})
+
+/** What to do about each TradeReady error code (the message after the dash). */
+const FIXES: Record<string, string> = {
+  INVALID_API_KEY: 'check apiKey/apiSecret (TRADEREADY_API_KEY / TRADEREADY_API_SECRET); a key can be rotated in the TradeReady dashboard.',
+  ACCOUNT_NOT_FOUND: 'no account matches these credentials — check apiKey (TRADEREADY_API_KEY), or create one with createTradeReadyAuth.register().',
+  INVALID_TOKEN: 'the JWT was rejected or has expired; the client logs in again with apiKey + apiSecret.',
+  ACCOUNT_SUSPENDED: 'the account is suspended — contact TradeReady support; retrying will not help.',
+  PERMISSION_DENIED: 'the credentials may not do this; when agentId is set it must belong to the logged-in account (check agentId).',
+  RATE_LIMIT_EXCEEDED: 'too many requests — wait for the reset (X-RateLimit-Reset / Retry-After) before trying again.',
+  VALIDATION_ERROR: 'the request body was rejected — check the fields sent (see the provider message).',
+  DUPLICATE_ACCOUNT: 'an account with this email already exists — sign in with userLogin({ email, password }) instead of registering.',
+}
+
+/** How long to wait after a 429, in ms, from `Retry-After`, the body's `retry_after_seconds`, or `X-RateLimit-Reset`. */
+export function tradeReadyRetryAfterMs(headers: Headers, details: Record<string, unknown> | null | undefined, now: number): number | undefined {
+  const retryAfter = Number(headers.get('retry-after'))
+  if (headers.get('retry-after') !== null && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000
+  const fromBody = details?.retry_after_seconds
+  if (typeof fromBody === 'number' && Number.isFinite(fromBody)) return fromBody * 1000
+  const reset = Number(headers.get('x-ratelimit-reset'))
+  if (headers.get('x-ratelimit-reset') !== null && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now)
+  return undefined
+}
+
+/**
+ * Maps TradeReady's `{error:{code,message}}` envelope to a typed error, keeping the code as `providerCode`.
+ * Returns undefined when the body is not the envelope (the engine's default mapping applies).
+ */
+export function tradeReadyError(
+  response: { status: number; headers: Headers; data: unknown; during: 'auth' | 'request' },
+  now: number = Date.now(),
+): AuthError | undefined {
+  const parsed = tradeReadyErrorEnvelope.safeParse(response.data)
+  if (!parsed.success) return undefined
+  const { code, message, details } = parsed.data.error
+  const provider = 'tradeready'
+  const status = response.status
+  const said = message ? ` ("${message}")` : ''
+  const text = `${PACKAGE_NAME}: TradeReady ${response.during === 'auth' ? 'login' : 'request'} failed with ${code} (HTTP ${status})${said} — ${FIXES[code] ?? 'see the provider message.'}`
+  switch (code) {
+    case 'INVALID_API_KEY':
+    case 'ACCOUNT_NOT_FOUND':
+      return withProviderCode(new InvalidCredentialsError(text, { provider, status }), code)
+    case 'INVALID_TOKEN':
+      return withProviderCode(
+        response.during === 'auth' ? new InvalidCredentialsError(text, { provider, status }) : new TokenExpiredError(text, { provider, status }),
+        code,
+      )
+    case 'RATE_LIMIT_EXCEEDED': {
+      const retryAfterMs = tradeReadyRetryAfterMs(response.headers, details, now)
+      return withProviderCode(new RateLimitError(text, { provider, status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }), code)
+    }
+    default:
+      return new ProviderError(text, { provider, status, providerCode: code })
+  }
+}

@@ -1,0 +1,123 @@
+import { ProviderError, ResponseShapeError, assertSecureBaseURL } from '@authmux/core'
+import { z } from 'zod'
+import { PACKAGE_NAME, optionOrEnv } from '../../options'
+import { joinPath } from '../../paths'
+import { TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'
+import { tradeReadyError } from './errors'
+
+/** Options of `registerTradeReadyAccount` (`POST /auth/register`, unauthenticated, 3 calls/min per IP). */
+export interface TradeReadyRegisterOptions {
+  /** Display name, up to 100 characters. The server uses `"Agent"` when empty. */
+  displayName?: string
+  /** Email, to sign in later with `userLogin({ email, password })`. */
+  email?: string
+  /** Password, 8–72 characters (needed with `email`). Secret. */
+  password?: string
+  /** Starting balance in USDT as a decimal string (`"10000.00"`, the server default). */
+  startingBalance?: string
+  /** API base URL. Default `TRADEREADY_API_URL`, else `https://api.tradeready.io/api/v1`. */
+  baseURL?: string
+  /** Allow `http:` to non-loopback hosts. Default false. */
+  allowInsecureHttp?: boolean
+  /** fetch implementation. Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch
+  /** Request timeout in ms. Default 30000. */
+  timeoutMs?: number
+}
+
+const registerResponse = z.object({
+  account_id: z.string(),
+  api_key: z.string().min(1),
+  api_secret: z.string().min(1),
+  display_name: z.string().nullish(),
+  starting_balance: z.union([z.string(), z.number()]).nullish(),
+  agent_id: z.string().nullish(),
+  agent_api_key: z.string().nullish(),
+  message: z.string().nullish(),
+})
+
+/**
+ * A new TradeReady account. `apiSecret` is shown only once: store it now (a secret manager, `.env`).
+ * `JSON.stringify` and `util.inspect` of this object hide the key and secrets.
+ */
+export interface TradeReadyRegistration {
+  accountId: string
+  /** `ak_live_…`. Secret. */
+  apiKey: string
+  /** `sk_live_…`. Secret, returned only by this call. */
+  apiSecret: string
+  displayName: string | undefined
+  startingBalance: string | undefined
+  agentId: string | undefined
+  /** The default agent's own `ak_live_…` key, when one was created. Secret. */
+  agentApiKey: string | undefined
+  /** The server's note, e.g. "Save your API secret now. It will not be shown again." */
+  message: string
+}
+
+const HIDDEN = '[redacted]'
+
+/** Creates a TradeReady account (`POST /auth/register`) and returns its API key and the once-only API secret. */
+export async function registerTradeReadyAccount(options: TradeReadyRegisterOptions = {}): Promise<TradeReadyRegistration> {
+  const baseURL = optionOrEnv(options.baseURL, TRADEREADY_API_URL_ENV) ?? TRADEREADY_DEFAULT_BASE_URL
+  assertSecureBaseURL(baseURL, { allowInsecureHttp: options.allowInsecureHttp ?? false, provider: 'tradeready', packageName: PACKAGE_NAME })
+  const body: Record<string, string> = {}
+  if (options.displayName !== undefined) body.display_name = options.displayName
+  if (options.email !== undefined) body.email = options.email
+  if (options.password !== undefined) body.password = options.password
+  if (options.startingBalance !== undefined) body.starting_balance = options.startingBalance
+  const doFetch = options.fetch ?? globalThis.fetch
+  const response = await doFetch(joinPath(baseURL, '/auth/register'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    redirect: 'manual',
+    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+  })
+  const data: unknown = await response.json().catch(() => undefined)
+  if (!response.ok) {
+    const error =
+      tradeReadyError({ status: response.status, headers: response.headers, data, during: 'auth' }) ??
+      new ProviderError(`${PACKAGE_NAME}: TradeReady /auth/register failed with HTTP ${response.status} — check baseURL and the fields sent.`, {
+        provider: 'tradeready',
+        status: response.status,
+      })
+    if (options.password) redactMessage(error, options.password)
+    throw error
+  }
+  const parsed = registerResponse.safeParse(data)
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') ?? ''
+    throw new ResponseShapeError(`${PACKAGE_NAME}: TradeReady /auth/register answered an unexpected body (field "${field}") — check baseURL.`, {
+      provider: 'tradeready',
+      field,
+    })
+  }
+  return toRegistration(parsed.data)
+}
+
+function toRegistration(data: z.infer<typeof registerResponse>): TradeReadyRegistration {
+  const registration: TradeReadyRegistration = {
+    accountId: data.account_id,
+    apiKey: data.api_key,
+    apiSecret: data.api_secret,
+    displayName: data.display_name ?? undefined,
+    startingBalance: data.starting_balance === null || data.starting_balance === undefined ? undefined : String(data.starting_balance),
+    agentId: data.agent_id ?? undefined,
+    agentApiKey: data.agent_api_key ?? undefined,
+    message: data.message ?? 'Save your API secret now. It will not be shown again.',
+  }
+  const safe = (): Record<string, unknown> => ({
+    ...registration,
+    apiKey: HIDDEN,
+    apiSecret: HIDDEN,
+    agentApiKey: registration.agentApiKey === undefined ? undefined : HIDDEN,
+  })
+  Object.defineProperty(registration, 'toJSON', { value: safe, enumerable: false })
+  Object.defineProperty(registration, Symbol.for('nodejs.util.inspect.custom'), { value: safe, enumerable: false })
+  return registration
+}
+
+function redactMessage(error: Error, secret: string): void {
+  if (error.message.includes(secret)) error.message = error.message.split(secret).join(HIDDEN)
+}
