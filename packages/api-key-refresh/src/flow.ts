@@ -1,0 +1,127 @@
+import {
+  AuthError,
+  fingerprint,
+  RateLimitError,
+  TokenExpiredError,
+  type AuthFlow,
+  type FlowContext,
+  type RefreshWindow,
+  type TokenSet,
+} from '@authmux/core'
+import { exchangeResponseSchema, pickMeta, refreshResponseSchema } from './schemas'
+
+/** Everything the flow needs, validated by the factory. Internal. */
+export interface ApiKeyRefreshFlowConfig {
+  name: string
+  packageName: string
+  baseURL: string
+  apiKey: string
+  tokenPath: string
+  refreshPath: string
+  apiKeyField: string
+  refreshTokenField: string
+  header: string
+  scheme: string | null
+  metaFields: Readonly<Record<string, string>>
+  refreshWindow?: RefreshWindow
+}
+
+/** Statuses of the refresh endpoint that mean "this refresh token no longer works". */
+const REFRESH_REJECTED = [400, 401, 403, 404]
+
+function expiresAt(body: { expires_in?: number | undefined; expires_at?: string | number | undefined }, ctx: FlowContext, token: string) {
+  if (body.expires_in !== undefined) return ctx.expiry({ expiresInSeconds: body.expires_in })
+  if (body.expires_at !== undefined) return ctx.expiry({ expiresAt: body.expires_at })
+  return ctx.expiry({ jwt: token })
+}
+
+/**
+ * API key → access + refresh token. `acquire()` exchanges the key; `renew()` trades the refresh token for a new
+ * access token (keeping the refresh token when none comes back); when renewal is refused — or fails outright after
+ * the access token has already expired — it signals the engine to re-exchange the API key.
+ */
+export function createApiKeyRefreshFlow(config: ApiKeyRefreshFlowConfig): AuthFlow {
+  const { name, packageName } = config
+  const base = new URL(config.baseURL)
+  const authPaths = new Set(
+    [config.tokenPath, config.refreshPath].map((path) => `${base.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`),
+  )
+  return {
+    name,
+    packageName,
+    baseURL: config.baseURL,
+    credentialHeaders: [config.header],
+    secrets: [config.apiKey],
+    identity: fingerprint(config.apiKey),
+    ...(config.refreshWindow ? { refreshWindow: config.refreshWindow } : {}),
+
+    async acquire(ctx) {
+      const { data } = await ctx.request({
+        url: config.tokenPath,
+        method: 'POST',
+        json: { [config.apiKeyField]: config.apiKey },
+        schema: exchangeResponseSchema,
+      })
+      ctx.addSecret(data.access_token)
+      ctx.addSecret(data.refresh_token)
+      const tokens: TokenSet = { accessToken: data.access_token }
+      if (data.refresh_token) tokens.refreshToken = data.refresh_token
+      const expiry = expiresAt(data, ctx, data.access_token)
+      if (expiry !== undefined) tokens.expiresAt = expiry
+      const meta = pickMeta(data, config.metaFields)
+      if (meta) tokens.meta = meta
+      return tokens
+    },
+
+    async renew(tokens, ctx) {
+      if (!tokens.refreshToken) {
+        throw new TokenExpiredError(`${packageName}: no ${name} refresh token held; exchanging the API key again.`, { provider: name })
+      }
+      let response
+      try {
+        response = await ctx.request({
+          url: config.refreshPath,
+          method: 'POST',
+          json: { [config.refreshTokenField]: tokens.refreshToken },
+          acceptStatus: REFRESH_REJECTED,
+          schema: refreshResponseSchema,
+        })
+      } catch (error) {
+        // The refresh endpoint is down. While the access token still works the engine keeps serving it; once it
+        // has expired, re-exchanging the API key is the way forward.
+        const expired = tokens.expiresAt !== undefined && ctx.now() >= tokens.expiresAt
+        if (expired && error instanceof AuthError && !(error instanceof RateLimitError)) {
+          throw new TokenExpiredError(`${packageName}: the ${name} refresh failed after the token expired; exchanging the API key again.`, {
+            provider: name,
+            cause: error,
+          })
+        }
+        throw error
+      }
+      if (REFRESH_REJECTED.includes(response.status)) {
+        throw new TokenExpiredError(
+          `${packageName}: ${name} refused the refresh token (HTTP ${response.status}); exchanging the API key again.`,
+          { provider: name, status: response.status },
+        )
+      }
+      // 2xx bodies were validated by the engine against the schema (a mismatch is a ResponseShapeError).
+      const data = response.data
+      ctx.addSecret(data.access_token)
+      ctx.addSecret(data.refresh_token)
+      const renewed: TokenSet = { accessToken: data.access_token, refreshToken: data.refresh_token ?? tokens.refreshToken }
+      const expiry = expiresAt(data, ctx, data.access_token)
+      if (expiry !== undefined) renewed.expiresAt = expiry
+      // The engine carries the previous meta (company, …) over to the renewed set.
+      return renewed
+    },
+
+    apply(tokens, request) {
+      if (!tokens) return
+      request.headers.set(config.header, config.scheme ? `${config.scheme} ${tokens.accessToken}` : tokens.accessToken)
+    },
+
+    isAuthEndpoint(url) {
+      return url.origin === base.origin && authPaths.has(url.pathname)
+    },
+  }
+}

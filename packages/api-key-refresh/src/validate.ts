@@ -1,0 +1,71 @@
+import { ConfigError } from '@authmux/core'
+
+interface Where {
+  packageName: string
+  provider: string
+}
+
+/** A required string option that goes into a header or JSON body: non-empty, no whitespace or control characters. */
+export function checkSecret(value: unknown, field: string, where: Where & { envName?: string }): string {
+  const source = where.envName ? `${field} (or ${where.envName})` : field
+  if (value === undefined || value === null || value === '') {
+    const hint = where.envName ? ` or set ${where.envName}` : ''
+    throw new ConfigError(`${where.packageName}: ${field} is missing — pass { ${field}: '…' }${hint}.`, { provider: where.provider, field })
+  }
+  if (typeof value !== 'string') {
+    throw new ConfigError(`${where.packageName}: ${source} must be a string.`, { provider: where.provider, field })
+  }
+  if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+    throw new ConfigError(
+      `${where.packageName}: ${source} contains whitespace or control characters — copy it again without spaces or line breaks.`,
+      { provider: where.provider, field },
+    )
+  }
+  return value
+}
+
+/** An absolute http(s) URL; returns it parsed. */
+export function checkURL(value: unknown, where: Where & { envName?: string }): URL {
+  const source = where.envName ? `baseURL (or ${where.envName})` : 'baseURL'
+  if (typeof value !== 'string' || value.trim() === '') {
+    const hint = where.envName ? ` or set ${where.envName}` : ''
+    throw new ConfigError(`${where.packageName}: baseURL is missing — pass { baseURL: 'https://…' }${hint}.`, {
+      provider: where.provider,
+      field: 'baseURL',
+    })
+  }
+  let url: URL
+  try {
+    url = new URL(value.trim())
+  } catch {
+    throw new ConfigError(`${where.packageName}: ${source} is not an absolute URL — pass e.g. 'https://api.example.com'.`, {
+      provider: where.provider,
+      field: 'baseURL',
+    })
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${where.packageName}: ${source} must use https: (got ${url.protocol}).`, { provider: where.provider, field: 'baseURL' })
+  }
+  return url
+}
+
+/** An optional path option: starts with '/', no scheme. */
+export function checkPath(value: unknown, field: string, fallback: string, where: Where): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {
+    throw new ConfigError(`${where.packageName}: ${field} must be a path starting with '/', e.g. '${fallback}'.`, {
+      provider: where.provider,
+      field,
+    })
+  }
+  return value
+}
+
+/** An optional token-like option (header name, scheme, JSON field name). */
+export function checkToken(value: unknown, field: string, fallback: string, where: Where): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {
+    throw new ConfigError(`${where.packageName}: ${field} must be a single word such as '${fallback}'.`, { provider: where.provider, field })
+  }
+  return value
+}

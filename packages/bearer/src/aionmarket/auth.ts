@@ -1,0 +1,89 @@
+import { assertSecureBaseURL, ConfigError, createSession, readEnv, type Session } from '@authmux/core'
+import { createBearerFlow } from '../flow'
+import { checkApiKey, checkBaseURL } from '../validate'
+import * as management from './management'
+import { AIONMARKET_DEFAULT_BASE_URL, type AionMarketAuthOptions } from './options'
+import { extraHeaders } from './request-headers'
+
+const packageName = '@authmux/bearer'
+const provider = 'aionmarket'
+
+/** The AionMarket strategy: an `AuthStrategy` plus the agent and key management helpers. */
+export interface AionMarketAuth extends Session {
+  /**
+   * Registers a new agent (`POST /agents/register`, the one public endpoint — no key needed). Returns the agent's
+   * API key **once**: store it now. `name` is at most 100 characters, `description` at most 500.
+   */
+  registerAgent(input: { name: string; description?: string }): Promise<management.RegisteredAgent>
+  /** Creates another API key for this agent (`POST /agents/create-api-key`). The new key is returned once. */
+  createApiKey(keyName: string): Promise<management.CreatedApiKey>
+  /** Lists this agent's API keys (`GET /agents/api-key/list`) — fingerprints and status, never the key values. */
+  listApiKeys(): Promise<management.ApiKeyInfo[]>
+  /** The agent behind the key (`GET /agents/me`). Throws `KeyRejectedError` when the key is invalid or revoked. */
+  me(): Promise<management.AgentProfile>
+}
+
+/** Internal handle used by the key ring: the strategy plus a way to switch its key. */
+export interface AionMarketHandle {
+  auth: AionMarketAuth
+  /** Switches to `apiKey` for every request that starts from now on, and persists it in the store. */
+  useKey(apiKey: string): Promise<void>
+}
+
+/** Builds the strategy and keeps the key switch private. */
+export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, internal: { envKey?: boolean } = {}): AionMarketHandle {
+  const { apiKey: rawKey, baseURL: rawBase, userAgent, requestId, ...session } = options
+  const where = { packageName, provider }
+  const envKey = internal.envKey === false ? undefined : readEnv('AIONMARKET_API_KEY')
+  let currentKey = checkApiKey(rawKey ?? envKey, { ...where, envName: 'AIONMARKET_API_KEY' })
+  const baseURL = checkBaseURL(rawBase ?? readEnv('AIONMARKET_BASE_URL') ?? AIONMARKET_DEFAULT_BASE_URL, {
+    ...where,
+    envName: 'AIONMARKET_BASE_URL',
+  })
+  assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp, provider, packageName })
+  const basePath = new URL(baseURL).pathname.replace(/\/+$/, '')
+
+  const flow = createBearerFlow({
+    name: provider,
+    packageName,
+    baseURL,
+    key: () => currentKey,
+    header: 'Authorization',
+    scheme: 'Bearer',
+    envName: 'AIONMARKET_API_KEY',
+    extraHeaders: extraHeaders({ userAgent, requestId }),
+    isPublic: ({ url, method }) => {
+      const path = url.pathname.slice(basePath.length)
+      return (method === 'POST' && path === '/agents/register') || (method === 'GET' && path.startsWith('/agents/claim/'))
+    },
+  })
+  const strategy = createSession(flow, session)
+  const extras = {
+    registerAgent: (input: { name: string; description?: string }) => management.registerAgent(strategy.fetch, input),
+    createApiKey: (keyName: string) => management.createApiKey(strategy.fetch, keyName),
+    listApiKeys: () => management.listApiKeys(strategy.fetch),
+    me: () => management.me(strategy.fetch),
+  }
+  for (const [name, value] of Object.entries(extras)) {
+    Object.defineProperty(strategy, name, { value, enumerable: false, configurable: true, writable: false })
+  }
+  const auth = strategy as AionMarketAuth
+  return {
+    auth,
+    async useKey(apiKey: string) {
+      const key = checkApiKey(apiKey, { ...where, field: 'apiKey' })
+      if (!key) throw new ConfigError(`${packageName}: the new API key is empty.`, { provider, field: 'apiKey' })
+      await auth.setTokens({ accessToken: key })
+      currentKey = key
+    },
+  }
+}
+
+/**
+ * AionMarket agent API auth: `Authorization: Bearer <apiKeyCode>` on every request to `baseURL`, an optional
+ * `User-Agent`, a fresh `X-Request-ID` per request, and the agent/key management helpers. A 401 throws
+ * `KeyRejectedError` (key invalid or revoked — never replayed); a 429 waits `Retry-After` (engine).
+ */
+export function createAionMarketAuth(options: AionMarketAuthOptions = {}): AionMarketAuth {
+  return buildAionMarketAuth(options).auth
+}
