@@ -1,0 +1,27 @@
+// Child process for the lock tests.
+// argv: mutex <dir> <credentialKey> <markerFile> <label> <iterations> <holdMs> <startAtEpochMs>
+//       hold  <dir> <credentialKey>            (acquires the lock, prints "locked", holds it until killed)
+import { appendFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createFileTokenStore } from '../store'
+
+const [mode, dir, credentialKey, ...rest] = process.argv.slice(2) as [string, string, string, ...string[]]
+const store = createFileTokenStore({ dir, lockTimeoutMs: 15_000 })
+
+if (mode === 'hold') {
+  await store.withLock(credentialKey, async () => {
+    process.stdout.write('locked\n')
+    await new Promise(() => {})
+  })
+} else {
+  const [markerFile, label, iterations, holdMs, startAt] = rest as [string, string, string, string, string]
+  await store.get(credentialKey) // open the store (key file) before the synchronised start
+  await sleep(Math.max(0, Number(startAt) - Date.now()))
+  for (let i = 0; i < Number(iterations); i++) {
+    await store.withLock(credentialKey, async () => {
+      appendFileSync(markerFile, `enter ${label} ${i}\n`)
+      await sleep(Number(holdMs))
+      appendFileSync(markerFile, `exit ${label} ${i}\n`)
+    })
+  }
+}
