@@ -1,0 +1,51 @@
+import { startEmulators } from './emulators.js'
+
+const USAGE = `Usage: authmux-emulators [--port-base N] [--host HOST]
+
+Starts the five authmux provider emulators on fixed ports N+1 … N+5
+(axiom, aionmarket, projectx, tradeready, apala; default N = 4100 → 4101 … 4105),
+prints one JSON line { urls, credentials } to stdout and runs until SIGINT/SIGTERM.`
+
+function parseArgs(argv: string[]): { portBase: number; host?: string } {
+  let portBase = 4100
+  let host: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const [flag, inline] = arg?.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const value = () => inline ?? argv[++i]
+    if (flag === '--port-base') {
+      const n = Number(value())
+      if (!Number.isInteger(n) || n < 0 || n > 65_530) {
+        throw new Error('@authmux/testkit: --port-base must be an integer between 0 and 65530 (ports N+1 … N+5 are used).')
+      }
+      portBase = n
+    } else if (flag === '--host') {
+      host = value()
+    } else if (flag === '--help' || flag === '-h') {
+      process.stdout.write(`${USAGE}\n`)
+      process.exit(0)
+    } else {
+      throw new Error(`@authmux/testkit: unknown argument ${JSON.stringify(flag)}.\n${USAGE}`)
+    }
+  }
+  return host ? { portBase, host } : { portBase }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  const emulators = await startEmulators(args)
+  process.stdout.write(`${JSON.stringify({ urls: emulators.urls, credentials: emulators.credentials })}\n`)
+  let stopping = false
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    void emulators.close().then(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,38 @@
+export { startEmulators } from './emulators.js'
+export type { Emulators, EmulatorUrls, EmulatorCredentials, Lifetimes, StartEmulatorsOptions } from './emulators.js'
+export type { EmulatorHandle, StartOptions } from './emulator.js'
+
+export { startAxiomEmulator } from './providers/axiom.js'
+export type { AxiomEmulator, AxiomEmulatorOptions, AxiomAccount, AxiomCredentials, AxiomControls } from './providers/axiom.js'
+export { startAionMarketEmulator } from './providers/aionmarket.js'
+export type {
+  AionMarketEmulator,
+  AionMarketEmulatorOptions,
+  AionMarketAgent,
+  AionMarketKey,
+  AionMarketCredentials,
+  AionMarketControls,
+} from './providers/aionmarket.js'
+export { startProjectXEmulator } from './providers/projectx.js'
+export type { ProjectXEmulator, ProjectXEmulatorOptions, ProjectXCredentials, ProjectXControls, ProjectXLoginErrorCode } from './providers/projectx.js'
+export { startTradeReadyEmulator } from './providers/tradeready.js'
+export type {
+  TradeReadyEmulator,
+  TradeReadyEmulatorOptions,
+  TradeReadyAccountInput,
+  TradeReadyCredentials,
+  TradeReadyControls,
+} from './providers/tradeready.js'
+export { startApalaEmulator } from './providers/apala.js'
+export type { ApalaEmulator, ApalaEmulatorOptions, ApalaKey, ApalaCredentials, ApalaControls } from './providers/apala.js'
+
+export { createClock } from './clock.js'
+export type { VirtualClock, VirtualClockOptions } from './clock.js'
+export type { Fault, FaultShorthand, FaultRule, FaultController, InjectedFault } from './faults.js'
+export type { RequestLog, RequestLogEntry, RequestLogFilter } from './request-log.js'
+export type { StatsController, ProviderStats } from './stats.js'
+export type { Inbox, InboxMessage } from './inbox.js'
+export type { RateLimit } from './rate-limiter.js'
+export { axiomB64Password, AXIOM_PASSWORD_SALT_HEX, AXIOM_PASSWORD_ITERATIONS } from './axiom-password.js'
+export { PROVIDERS } from './types.js'
+export type { ProviderName, CredentialKind } from './types.js'

@@ -1,0 +1,11 @@
+/** The five emulated providers. */
+export type ProviderName = 'axiom' | 'aionmarket' | 'projectx' | 'tradeready' | 'apala'
+
+/** Every provider name, in a stable order. */
+export const PROVIDERS: readonly ProviderName[] = ['axiom', 'aionmarket', 'projectx', 'tradeready', 'apala']
+
+/**
+ * Which credential a request presented (or, when the emulator authenticated it, which one was accepted).
+ * `body` means credentials in the JSON body of a login/exchange call.
+ */
+export type CredentialKind = 'none' | 'bearer' | 'x-api-key' | 'cookie' | 'body'
