@@ -25,8 +25,10 @@ export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
     baseURL: config.baseURL,
     secrets: [config.password, ...Object.values(config.extraCookies ?? {})],
     identity: config.email ?? 'default',
+    // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
+    // `otp` callback such a login stops with OtpRequiredError before anything is sent, which tells the user the fix.
     get canAcquire() {
-      return Boolean(config.email && config.password && (!config.otpStep?.required || config.otp))
+      return Boolean(config.email && config.password)
     },
     acquire: (ctx) => passwordLogin(config, ctx, encode),
     apply: (tokens, request) => applyTokens(config, tokens, request),

@@ -35,8 +35,8 @@ function axiomErrorMessage(data: unknown): string | undefined {
 export function axiomToError(response: { status: number; data: unknown; during: 'auth' | 'request' }): AuthError | undefined {
   const message = axiomErrorMessage(response.data)
   const status = response.status
-  if (message && /turnstile/i.test(message)) return new AxiomTurnstileRequiredError({ status })
   if (response.during !== 'auth') return undefined
+  if (message && /turnstile token is required/i.test(message)) return new AxiomTurnstileRequiredError({ status })
   if (message && /invalid email or password/i.test(message)) {
     return new InvalidCredentialsError(
       `${PREFIX}: Axiom rejected the email or password (HTTP ${status}). Check AXIOM_EMAIL / AXIOM_PASSWORD (or the email and password options).`,
@@ -56,7 +56,7 @@ export function axiomToError(response: { status: number; data: unknown; during: 
     )
   }
   if (message) {
-    return new ProviderError(`${PREFIX}: Axiom answered HTTP ${status}: ${message}`, { provider: 'axiom', status, providerCode: message })
+    return new ProviderError(`${PREFIX}: Axiom answered HTTP ${status}: ${message}`, { provider: 'axiom', status })
   }
   return undefined
 }
