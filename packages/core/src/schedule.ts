@@ -12,9 +12,9 @@ export const DEFAULT_REFRESH_WINDOW: RefreshWindow = { beforeExpiryMs: 60_000 }
 export const DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS = 30_000
 
 /**
- * Computes both thresholds for a token set, or undefined when it has no known expiry. The refresh point never comes
- * before half the lifetime (a window longer than the token would refresh on every call), and the must point never
- * comes before the refresh point.
+ * Computes both thresholds for a token set, or undefined when it has no known expiry. With a window given in ms, the
+ * refresh point never comes before half the lifetime (a window longer than the token would refresh on every call);
+ * the must point always comes after the refresh point, so a background refresh has time to finish.
  */
 export function refreshPoints(
   tokens: TokenSet,
@@ -32,9 +32,10 @@ export function refreshPoints(
     refreshAt = expiresAt - window.beforeExpiryMs
     if (lifetime !== undefined) refreshAt = Math.max(refreshAt, issuedAt! + lifetime / 2)
   }
-  let mustRefreshAt = expiresAt - mustRefreshBeforeExpiryMs
-  if (lifetime !== undefined) mustRefreshAt = Math.max(mustRefreshAt, issuedAt! + lifetime * 0.75)
-  return { refreshAt: Math.min(refreshAt, mustRefreshAt), mustRefreshAt }
+  refreshAt = Math.min(refreshAt, expiresAt)
+  // Callers wait only close to expiry, and never before half of what is left after the refresh point.
+  const mustRefreshAt = Math.max(expiresAt - mustRefreshBeforeExpiryMs, refreshAt + (expiresAt - refreshAt) / 2)
+  return { refreshAt, mustRefreshAt }
 }
 
 interface Entry {

@@ -344,6 +344,7 @@ class AuthSession implements Session {
       try {
         const renewed = this.#normalize(await this.#flow.renew(base, this.#ctx), base)
         await this.#save(renewed)
+        this.#adopt(renewed, {})
         this.#events.emit('refresh', { provider: this.name, expiresAt: renewed.expiresAt, at: this.#now(), background: request.background })
         this.#log('debug', 'token refreshed', { expiresAt: renewed.expiresAt })
         return renewed
@@ -384,6 +385,7 @@ class AuthSession implements Session {
       throw error
     }
     await this.#save(acquired)
+    this.#adopt(acquired, {})
     this.#events.emit('login', { provider: this.name, source: 'acquire', expiresAt: acquired.expiresAt, at: this.#now() })
     this.#log('debug', 'logged in', { expiresAt: acquired.expiresAt })
     return acquired
