@@ -48,8 +48,10 @@ export interface ApiKeyInfo {
   createdAt?: number
   /** Epoch ms of the last call made with this key. */
   lastCalledAt?: number
-  /** Short SHA-256 label of the key (same as `fingerprint(key)` from @authmux/core), to tell keys apart safely. */
+  /** Short SHA-256 label of the key (same as `fingerprint(key)` from @authmux/core), when the API lists full keys. */
   fingerprint?: string
+  /** The masked key (`abc123******wxyz`) when the API lists keys masked. */
+  maskedKey?: string
 }
 
 /** The agent behind the key, from `GET /agents/me`. */
@@ -144,7 +146,11 @@ export async function listApiKeys(fetch: $Fetch): Promise<ApiKeyInfo[]> {
         ...(createType === 1 ? { createdBy: 'user' as const } : createType === 2 ? { createdBy: 'system' as const } : {}),
         ...(createdAt !== undefined ? { createdAt } : {}),
         ...(lastCalledAt !== undefined ? { lastCalledAt } : {}),
-        ...(key.apiKeyCode ? { fingerprint: await fingerprint(key.apiKeyCode) } : {}),
+        ...(key.apiKeyCode
+          ? key.apiKeyCode.includes('*')
+            ? { maskedKey: key.apiKeyCode }
+            : { fingerprint: await fingerprint(key.apiKeyCode) }
+          : {}),
       }
     }),
   )
