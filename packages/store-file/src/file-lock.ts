@@ -22,6 +22,8 @@ interface LockOwner {
   pid: number
   host: string
   token: string
+  /** The holder's staleness threshold: it refreshes the file every third of it. */
+  staleMs?: number
 }
 
 const HOST = hostname()
@@ -51,11 +53,16 @@ async function inspect(path: string): Promise<{ text: string; mtimeMs: number } 
   }
 }
 
-/** Abandoned: its holder is a dead process on this host, or it has not been refreshed for `staleMs`. */
+/**
+ * Abandoned: its holder is a dead process on this host, or it has not been refreshed for `staleMs`. The holder's own
+ * threshold wins when it declares one (it knows how often it refreshes), so processes configured differently never
+ * take over each other's live locks.
+ */
 function isAbandoned(lock: { text: string; mtimeMs: number }, staleMs: number): boolean {
   const owner = parseOwner(lock.text)
   if (owner !== undefined && owner.host === HOST && !isProcessAlive(owner.pid)) return true
-  return Date.now() - lock.mtimeMs > staleMs
+  const threshold = typeof owner?.staleMs === 'number' && owner.staleMs > 0 ? owner.staleMs : staleMs
+  return Date.now() - lock.mtimeMs > threshold
 }
 
 /**
@@ -84,7 +91,13 @@ async function takeOver(path: string, judged: string): Promise<void> {
  * never seen half-written). Waits with a bounded backoff; takes over abandoned locks; refreshes its mtime while held.
  */
 export async function acquireFileLock(path: string, options: FileLockOptions): Promise<HeldLock> {
-  const content = JSON.stringify({ pid: process.pid, host: HOST, token: randomBytes(12).toString('hex'), since: Date.now() })
+  const content = JSON.stringify({
+    pid: process.pid,
+    host: HOST,
+    token: randomBytes(12).toString('hex'),
+    staleMs: options.staleMs,
+    since: Date.now(),
+  })
   const deadline = Date.now() + options.timeoutMs
   let delayMs = 2
   for (;;) {

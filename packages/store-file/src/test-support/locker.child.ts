@@ -1,17 +1,18 @@
 // Child process for the lock tests.
 // argv: mutex <dir> <credentialKey> <markerFile> <label> <iterations> <holdMs> <startAtEpochMs>
-//       hold  <dir> <credentialKey>            (acquires the lock, prints "locked", holds it until killed)
+//       hold  <dir> <credentialKey> [lockStaleMs]  (acquires the lock, prints "locked", holds it until killed)
 import { appendFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createFileTokenStore } from '../store'
 
 const [mode, dir, credentialKey, ...rest] = process.argv.slice(2) as [string, string, string, ...string[]]
-const store = createFileTokenStore({ dir, lockTimeoutMs: 15_000 })
+const store = createFileTokenStore({ dir, lockTimeoutMs: 15_000, ...(mode === 'hold' && rest[0] ? { lockStaleMs: Number(rest[0]) } : {}) })
 
 if (mode === 'hold') {
   await store.withLock(credentialKey, async () => {
     process.stdout.write('locked\n')
-    await new Promise(() => {})
+    await new Promise(() => setInterval(() => {}, 60_000)) // the lock's refresh timer is unref'd: stay alive
+
   })
 } else {
   const [markerFile, label, iterations, holdMs, startAt] = rest as [string, string, string, string, string]
