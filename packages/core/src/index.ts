@@ -39,3 +39,15 @@ export { fingerprint } from './fingerprint'
 export { readEnv } from './env'
 export { assertSecureBaseURL, isLoopbackHost } from './secure-url'
 export { refreshScheduler } from './schedule'
+export {
+  ENVELOPE_VERSION,
+  StoreError,
+  decodeStoreKey,
+  importStoreKey,
+  openTokenSet,
+  sealTokenSet,
+  type StoreErrorCode,
+  type StoreErrorOptions,
+  type StoreKeyInput,
+  type StoreKeyOrigin,
+} from './envelope'
