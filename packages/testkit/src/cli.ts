@@ -1,14 +1,21 @@
 import { startEmulators } from './emulators.js'
 
-const USAGE = `Usage: authmux-emulators [--port-base N] [--host HOST]
+const USAGE = `Usage: authmux-emulators [--port-base N] [--host HOST] [--axiom-otp-code NNNNNN]
 
 Starts the five authmux provider emulators on fixed ports N+1 … N+5
 (axiom, aionmarket, projectx, tradeready, apala; default N = 4100 → 4101 … 4105),
-prints one JSON line { urls, credentials } to stdout and runs until SIGINT/SIGTERM.`
+prints one JSON line { urls, credentials } to stdout and runs until SIGINT/SIGTERM.
+Axiom sends its one-time codes to an in-process inbox; to log in to the Axiom emulator from
+another process, pass --axiom-otp-code NNNNNN and every code will be that value.`
 
-function parseArgs(argv: string[]): { portBase: number; host?: string } {
-  let portBase = 4100
-  let host: string | undefined
+interface CliArgs {
+  portBase: number
+  host?: string
+  otpCode?: string
+}
+
+function parseArgs(argv: string[]): CliArgs {
+  const args: CliArgs = { portBase: 4100 }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const [flag, inline] = arg?.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
@@ -18,9 +25,14 @@ function parseArgs(argv: string[]): { portBase: number; host?: string } {
       if (!Number.isInteger(n) || n < 0 || n > 65_530) {
         throw new Error('@authmux/testkit: --port-base must be an integer between 0 and 65530 (ports N+1 … N+5 are used).')
       }
-      portBase = n
+      args.portBase = n
     } else if (flag === '--host') {
-      host = value()
+      const host = value()
+      if (host) args.host = host
+    } else if (flag === '--axiom-otp-code') {
+      const code = value()
+      if (!code || !/^\d{6}$/.test(code)) throw new Error('@authmux/testkit: --axiom-otp-code must be 6 digits, e.g. 123456.')
+      args.otpCode = code
     } else if (flag === '--help' || flag === '-h') {
       process.stdout.write(`${USAGE}\n`)
       process.exit(0)
@@ -28,12 +40,12 @@ function parseArgs(argv: string[]): { portBase: number; host?: string } {
       throw new Error(`@authmux/testkit: unknown argument ${JSON.stringify(flag)}.\n${USAGE}`)
     }
   }
-  return host ? { portBase, host } : { portBase }
+  return args
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
-  const emulators = await startEmulators(args)
+  const { portBase, host, otpCode } = parseArgs(process.argv.slice(2))
+  const emulators = await startEmulators({ portBase, ...(host ? { host } : {}), ...(otpCode ? { axiom: { fixedOtpCode: otpCode } } : {}) })
   process.stdout.write(`${JSON.stringify({ urls: emulators.urls, credentials: emulators.credentials })}\n`)
   let stopping = false
   const stop = () => {

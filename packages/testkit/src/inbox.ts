@@ -17,6 +17,8 @@ export interface Inbox {
   latestCode(email: string): string | undefined
   /** Resolve with the next code sent to `email` (or the latest if one arrived after `sinceMs`). Rejects after `timeoutMs` (default 5000, real time). */
   waitForCode(email: string, options?: { timeoutMs?: number; sinceMs?: number }): Promise<string>
+  /** Call `listener` for every new message; returns an unsubscribe function. */
+  onMessage(listener: (message: InboxMessage) => void): () => void
   /** Forget every message. */
   clear(): void
 }
@@ -33,6 +35,7 @@ const realClearTimeout = globalThis.clearTimeout
 export function createInbox(): InboxWriter {
   let messages: InboxMessage[] = []
   const waiters = new Set<{ email: string; resolve: (code: string) => void }>()
+  const listeners = new Set<(message: InboxMessage) => void>()
   return {
     get messages() {
       return messages.map((m) => ({ ...m }))
@@ -68,11 +71,16 @@ export function createInbox(): InboxWriter {
         waiters.add(waiter)
       })
     },
+    onMessage(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
     clear() {
       messages = []
     },
     deliver(message) {
       messages.push(message)
+      for (const listener of [...listeners]) listener({ ...message })
       for (const w of [...waiters]) if (w.email === message.to.toLowerCase()) w.resolve(message.code)
     },
   }

@@ -23,6 +23,8 @@ export interface AxiomEmulatorOptions {
   echoTokensInBody?: boolean
   /** Accounts to create instead of the demo account. */
   accounts?: { email: string; password: string }[]
+  /** Send this code in every OTP email instead of a random 6-digit one (for a CLI-driven playground). */
+  fixedOtpCode?: string
 }
 
 /** An Axiom account (password in clear, for tests, plus its derived `b64Password`). */
@@ -83,6 +85,10 @@ export async function createAxiomEmulator(
   let rotate = options.rotateRefreshTokens ?? false
   let turnstile = options.requireTurnstile ?? false
   const echo = options.echoTokensInBody ?? false
+  const fixedOtp = options.fixedOtpCode
+  if (fixedOtp !== undefined && !/^\d{6}$/.test(fixedOtp)) {
+    throw new TypeError('@authmux/testkit: axiom.fixedOtpCode must be 6 digits, e.g. "123456".')
+  }
   const { clock, inbox } = shared
 
   async function addAccount(input: { email: string; password: string }): Promise<AxiomAccount> {
@@ -134,7 +140,7 @@ export async function createAxiomEmulator(
       if (!account || account.b64Password !== b64Password) return error(500, 'Invalid email or password')
       return (async () => {
         const loginSessionId = uuid()
-        const code = sixDigitCode()
+        const code = fixedOtp ?? sixDigitCode()
         otpSessions.set(loginSessionId, { email: account.email, code, used: false, attempts: 0 })
         const iat = toSeconds(clock.now())
         const otpJwtToken = tokens.issue(await signJwt(key, { loginSessionId, iat, exp: iat + otpSeconds }))
