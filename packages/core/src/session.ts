@@ -75,7 +75,6 @@ type Origin = 'acquire' | 'renew' | 'store'
 class AuthSession implements Session {
   readonly name: string
   readonly baseURL: string
-  readonly fetch: $Fetch
 
   readonly #flow: AuthFlow
   readonly #options: SessionOptions
@@ -86,11 +85,12 @@ class AuthSession implements Session {
   readonly #skew = new SkewTracker()
   readonly #now: () => number
   readonly #transport: TransportOptions
-  readonly #ctx: FlowContext
+  readonly #allowedOrigins: Set<string>
+  #ctxInstance: FlowContext | undefined
+  #fetchInstance: $Fetch | undefined
   readonly #limiter: LoginLimiter
   readonly #label: { provider: string; packageName: string }
   readonly #credentialHeaders: string[]
-  readonly #internals: SessionInternals
   #tokens: TokenSet | undefined
   #points: RefreshPoints | undefined
   #loaded = false
@@ -122,29 +122,42 @@ class AuthSession implements Session {
       skew: this.#skew,
       now: this.#now,
     }
-    this.#ctx = createFlowContext({
-      flow,
-      baseURL: this.#base,
-      allowedOrigins,
-      allowInsecureHttp,
-      transport: this.#transport,
-      redactor: this.#redactor,
-    })
+    this.#allowedOrigins = allowedOrigins
     this.#limiter = new LoginLimiter(options.loginLimit ?? {}, this.#now, this.#label)
     this.#credentialHeaders = [...ALWAYS_CREDENTIAL_HEADERS, ...(flow.credentialHeaders ?? []).map((h) => h.toLowerCase())]
-    this.#internals = {
-      flow,
+  }
+
+  /** Hooks for `createAuthFetch`; built on demand so that idle sessions stay small. */
+  get [SESSION_INTERNALS](): SessionInternals {
+    return {
+      flow: this.#flow,
       baseURL: this.#base,
       credentialHeaders: this.#credentialHeaders,
       transport: this.#transport,
-      allowInsecureHttp,
+      allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
       owns: (url) => this.#owns(url),
       attach: (request) => this.#attach(request),
       recover: (usedToken) => this.#recover(usedToken),
       sanitize: (error) => this.#sanitize(error),
     }
-    Object.defineProperty(this, SESSION_INTERNALS, { value: this.#internals, enumerable: false })
-    this.fetch = createAuthFetch(this)
+  }
+
+  /** An ofetch instance bound to `baseURL` with authentication applied (created on first use). */
+  get fetch(): $Fetch {
+    this.#fetchInstance ??= createAuthFetch(this)
+    return this.#fetchInstance
+  }
+
+  get #ctx(): FlowContext {
+    this.#ctxInstance ??= createFlowContext({
+      flow: this.#flow,
+      baseURL: this.#base,
+      allowedOrigins: this.#allowedOrigins,
+      allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
+      transport: this.#transport,
+      redactor: this.#redactor,
+    })
+    return this.#ctxInstance
   }
 
   // ── public surface ────────────────────────────────────────────────────────────────────────────────────────────
