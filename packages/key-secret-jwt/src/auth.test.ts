@@ -64,7 +64,7 @@ describe('createKeySecretJwtAuth', () => {
   })
 
   it('reads the token through a dotted path or function and reports a missing one as ResponseShapeError', async () => {
-    const viaFunction = tradeReadyStyle({ tokenField: (data: { token: string }) => data.token })
+    const viaFunction = tradeReadyStyle({ tokenField: (data: unknown) => (data as { token: string }).token })
     await viaFunction.login()
     expect(viaFunction.accessToken).toMatch(/^ey/)
     const wrong = tradeReadyStyle({ tokenField: 'data.jwt', responseSchema: z.object({}).passthrough() })
