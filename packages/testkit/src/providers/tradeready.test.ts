@@ -202,3 +202,16 @@ describe('tradeready contract', () => {
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(7200)
   })
 })
+
+describe('tradeready password endpoints', () => {
+  test('forgot-password answers a generic 200; reset-password / verify-email reject unknown tokens with 400', async () => {
+    const forgot = await post('/auth/forgot-password', { username: tr.credentials.email })
+    expect(forgot.status).toBe(200)
+    const unknown = await post('/auth/forgot-password', { username: 'nobody@tradeready.test' })
+    expect(await unknown.json()).toEqual(await (await post('/auth/forgot-password', { username: tr.credentials.email })).json())
+    const reset = await post('/auth/reset-password', { token: 'nope', new_password: 'longenough' })
+    expect(reset.status).toBe(400)
+    expect((await post('/auth/reset-password', { token: 'nope', new_password: 'short' })).status).toBe(422)
+    expect((await post('/auth/verify-email', { token: 'nope' })).status).toBe(400)
+  })
+})

@@ -105,6 +105,7 @@ export function createTradeReadyEmulator(
   const tokens = new TokenRegistry()
   const limiter = new RateLimiter(() => clock.now())
   const accounts = new Map<string, Account>()
+  const resetTokens = new Map<string, { accountId: string; expiresAtMs: number }>()
   let accessSeconds = options.accessSeconds ?? 3600
   const loginLimit = options.loginRateLimit ?? { limit: 5, windowSeconds: 60 }
   const registerLimit = options.registerRateLimit ?? { limit: 3, windowSeconds: 60 }
@@ -280,6 +281,35 @@ export function createTradeReadyEmulator(
       if (!account || account.password !== password) return envelope(401, 'INVALID_API_KEY', 'Invalid email or password.')
       if (account.suspended) return envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.')
       return issueToken(account)
+    })
+    .on('POST', `${base}/auth/forgot-password`, (req) => {
+      const body = readBody(req)
+      const errors: FieldError[] = []
+      const username = body ? str(body, 'username', { required: true, min: 1 }, errors) : undefined
+      if (!body || errors.length || !username) return validationError(errors.length ? errors : [{ field: 'username', message: 'Field required' }])
+      const account = [...accounts.values()].find((a) => a.email?.toLowerCase() === username.toLowerCase() || a.displayName === username)
+      if (account) resetTokens.set(urlSafeToken(32), { accountId: account.accountId, expiresAtMs: clock.now() + 3600_000 })
+      return json(200, { message: 'If an account with that username or email exists, a password reset link has been sent.' })
+    })
+    .on('POST', `${base}/auth/reset-password`, (req) => {
+      const body = readBody(req)
+      const errors: FieldError[] = []
+      const token = body ? str(body, 'token', { required: true, min: 1 }, errors) : undefined
+      const password = body ? str(body, 'new_password', { required: true, min: 8, max: 72 }, errors) : undefined
+      if (!body || errors.length || !token || !password) return validationError(errors.length ? errors : [{ field: 'body', message: 'Input should be a valid JSON object' }])
+      const entry = resetTokens.get(token)
+      const account = entry && entry.expiresAtMs > clock.now() ? accounts.get(entry.accountId) : undefined
+      if (!account) return envelope(400, 'INVALID_TOKEN', 'Reset token is invalid or has expired.')
+      resetTokens.delete(token)
+      account.password = password
+      return json(200, { message: 'Password has been reset.' })
+    })
+    .on('POST', `${base}/auth/verify-email`, (req) => {
+      const body = readBody(req)
+      const errors: FieldError[] = []
+      const token = body ? str(body, 'token', { required: true, min: 1 }, errors) : undefined
+      if (!body || errors.length || !token) return validationError(errors.length ? errors : [{ field: 'token', message: 'Field required' }])
+      return envelope(400, 'INVALID_TOKEN', 'Verification token is invalid or has expired.')
     })
     .on('GET', `${base}/account/info`, async (req) => {
       const auth = await authenticate(req)
