@@ -3,7 +3,7 @@ import type { TokenSet, TokenStore } from './types'
 /** A `TokenStore` in memory: the default store, shared by every strategy you pass it to in one process. */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, TokenSet>()
-  readonly #locks = new Map<string, Promise<unknown>>()
+  #locks: Map<string, Promise<unknown>> | undefined
 
   async get(key: string): Promise<TokenSet | undefined> {
     const tokens = this.#entries.get(key)
@@ -20,17 +20,19 @@ export class MemoryTokenStore implements TokenStore {
 
   /** In-process mutual exclusion per key (callers queue in order). */
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(key) ?? Promise.resolve()
+    const locks = (this.#locks ??= new Map())
+    const previous = locks.get(key) ?? Promise.resolve()
     const run = previous.then(fn, fn)
     const tail = run.then(
       () => undefined,
       () => undefined,
     )
-    this.#locks.set(key, tail)
+    locks.set(key, tail)
     try {
       return await run
     } finally {
-      if (this.#locks.get(key) === tail) this.#locks.delete(key)
+      if (locks.get(key) === tail) locks.delete(key)
+      if (locks.size === 0) this.#locks = undefined
     }
   }
 

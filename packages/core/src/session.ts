@@ -84,13 +84,11 @@ class AuthSession implements Session {
   readonly #events = new AuthEvents()
   readonly #skew = new SkewTracker()
   readonly #now: () => number
-  readonly #transport: TransportOptions
-  readonly #allowedOrigins: Set<string>
+  #transportInstance: TransportOptions | undefined
   #ctxInstance: FlowContext | undefined
   #fetchInstance: $Fetch | undefined
-  readonly #limiter: LoginLimiter
+  #limiterInstance: LoginLimiter | undefined
   readonly #label: { provider: string; packageName: string }
-  readonly #credentialHeaders: string[]
   #tokens: TokenSet | undefined
   #points: RefreshPoints | undefined
   #loaded = false
@@ -107,24 +105,13 @@ class AuthSession implements Session {
     const allowInsecureHttp = options.allowInsecureHttp ?? false
     this.#base = assertSecureBaseURL(flow.baseURL, { ...this.#label, allowInsecureHttp })
     this.baseURL = flow.baseURL
-    const allowedOrigins = new Set([this.#base.origin])
+    // Validate every auth origin now (a bad option fails at construction), keep only the list.
     for (const origin of flow.authOrigins ?? []) {
-      allowedOrigins.add(assertSecureBaseURL(origin, { ...this.#label, allowInsecureHttp, field: 'authOrigins' }).origin)
+      assertSecureBaseURL(origin, { ...this.#label, allowInsecureHttp, field: 'authOrigins' })
     }
     this.#store = options.store ?? new MemoryTokenStore()
     this.#now = options.now ?? Date.now
     for (const secret of flow.secrets ?? []) this.#redactor.add(secret)
-    this.#transport = {
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      timeoutMs: options.timeoutMs ?? 30_000,
-      retry: { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 5_000, ...options.retry },
-      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 60_000,
-      skew: this.#skew,
-      now: this.#now,
-    }
-    this.#allowedOrigins = allowedOrigins
-    this.#limiter = new LoginLimiter(options.loginLimit ?? {}, this.#now, this.#label)
-    this.#credentialHeaders = [...ALWAYS_CREDENTIAL_HEADERS, ...(flow.credentialHeaders ?? []).map((h) => h.toLowerCase())]
   }
 
   /** Hooks for `createAuthFetch`; built on demand so that idle sessions stay small. */
@@ -132,7 +119,7 @@ class AuthSession implements Session {
     return {
       flow: this.#flow,
       baseURL: this.#base,
-      credentialHeaders: this.#credentialHeaders,
+      credentialHeaders: [...ALWAYS_CREDENTIAL_HEADERS, ...(this.#flow.credentialHeaders ?? []).map((h) => h.toLowerCase())],
       transport: this.#transport,
       allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
       owns: (url) => this.#owns(url),
@@ -148,11 +135,29 @@ class AuthSession implements Session {
     return this.#fetchInstance
   }
 
+  get #transport(): TransportOptions {
+    const options = this.#options
+    this.#transportInstance ??= {
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retry: { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 5_000, ...options.retry },
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 60_000,
+      skew: this.#skew,
+      now: this.#now,
+    }
+    return this.#transportInstance
+  }
+
+  get #limiter(): LoginLimiter {
+    this.#limiterInstance ??= new LoginLimiter(this.#options.loginLimit ?? {}, this.#now, this.#label)
+    return this.#limiterInstance
+  }
+
   get #ctx(): FlowContext {
     this.#ctxInstance ??= createFlowContext({
       flow: this.#flow,
       baseURL: this.#base,
-      allowedOrigins: this.#allowedOrigins,
+      allowedOrigins: new Set([this.#base.origin, ...(this.#flow.authOrigins ?? []).map((origin) => new URL(origin).origin)]),
       allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
       transport: this.#transport,
       redactor: this.#redactor,
