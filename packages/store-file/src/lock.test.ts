@@ -45,6 +45,20 @@ describe('withLock', () => {
     expect((await readdir(store.dir)).filter((name) => name.endsWith('.lock'))).toEqual([])
   })
 
+  it('get/set/delete of the same key inside withLock do not deadlock (the engine re-reads and saves under the lock)', async () => {
+    const store = createFileTokenStore({ dir: await tempStoreDir(), lockTimeoutMs: 2000 })
+    const result = await store.withLock(KEY, async () => {
+      expect(await store.get(KEY)).toBeUndefined()
+      await store.set(KEY, { accessToken: 'inside' })
+      const read = await store.get(KEY)
+      await store.delete(KEY)
+      await store.set(KEY, { accessToken: 'again' })
+      return read
+    })
+    expect(result).toEqual({ accessToken: 'inside' })
+    expect(await store.get(KEY)).toEqual({ accessToken: 'again' })
+  })
+
   it('is mutually exclusive across processes started at the same moment', async () => {
     const dir = await tempStoreDir()
     await createFileTokenStore({ dir }).get(KEY) // creates the key file the children share
