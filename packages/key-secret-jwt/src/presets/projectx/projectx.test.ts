@@ -184,6 +184,22 @@ describe('createProjectXAuth', () => {
     expect(emu.stats.get()).toMatchObject({ logins: 1, validates: 1, unauthorized: 0 })
   })
 
+  it('defaults to https://api.topstepx.com/api and reads PROJECTX_API_URL', () => {
+    const strategy = createProjectXAuth({ username: 'u', apiKey: 'k'.repeat(20) })
+    sessions.push(strategy)
+    expect(strategy.baseURL).toBe('https://api.topstepx.com/api')
+    vi.stubEnv('PROJECTX_API_URL', emu.url)
+    vi.stubEnv('PROJECT_X_USERNAME', 'env-user')
+    vi.stubEnv('PROJECT_X_API_KEY', 'k'.repeat(20))
+    try {
+      const fromEnv = createProjectXAuth()
+      sessions.push(fromEnv)
+      expect(fromEnv.baseURL).toBe(emu.url)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
   it('validates options with fix-it ConfigErrors', () => {
     expect(() => createProjectXAuth({ apiKey: 'x'.repeat(20), baseURL: emu.url })).toThrow(/username is missing — pass \{ username \} or set PROJECT_X_USERNAME/)
     expect(() => createProjectXAuth({ username: 'a', apiKey: 'short', baseURL: emu.url })).toThrow(/apiKey looks too short/)

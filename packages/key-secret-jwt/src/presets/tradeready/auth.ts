@@ -130,8 +130,14 @@ export function createTradeReadyAuth(options: TradeReadyAuthOptions = {}): Trade
         if (!credentials.password || credentials.password.length < 8) {
           throw new ConfigError(`${PACKAGE_NAME}: userLogin needs { password } of 8–72 characters.`, { provider, field: 'password' })
         }
+        const previous = user
         user = { email, password: credentials.password }
-        await strategy.login()
+        try {
+          await strategy.login()
+        } catch (error) {
+          user = previous // a failed sign-in must not replace working credentials
+          throw error
+        }
       },
       enumerable: false,
       configurable: true,

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, type Session } from '@authmux/core'
+import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, type Session, TokenExpiredError } from '@authmux/core'
 import { startTradeReadyEmulator, type TradeReadyEmulator } from '@authmux/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { expectNoSecrets, recordEvents, rejectionOf } from '../../test-support'
@@ -96,6 +96,9 @@ describe('createTradeReadyAuth', () => {
     await strategy.fetch('/agents')
     expect(emu.requests.list({ path: /\/auth\// }).map((r) => r.path)).toEqual(['/api/v1/auth/user-login', '/api/v1/auth/user-login'])
     await expect(strategy.userLogin({ email: '', password: 'x' })).rejects.toBeInstanceOf(ConfigError)
+    await expect(strategy.userLogin({ email: emu.credentials.email!, password: 'wrong-password' })).rejects.toBeInstanceOf(InvalidCredentialsError)
+    await strategy.setTokens({ accessToken: 'not-a-valid-jwt', expiresAt: emu.clock.now() + 3_600_000 })
+    expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer') // re-login still uses the working password
   })
 
   it('register() creates an account and returns the secret once, hidden from JSON and inspect', async () => {
@@ -146,6 +149,11 @@ describe('createTradeReadyAuth', () => {
     const notFound = tradeReadyError({ status: 404, headers: new Headers(), data: { error: { code: 'ACCOUNT_NOT_FOUND', message: 'Account not found.' } }, during: 'auth' })
     expect(notFound).toBeInstanceOf(InvalidCredentialsError)
     expect(notFound).toMatchObject({ providerCode: 'ACCOUNT_NOT_FOUND', status: 404 })
+    // INVALID_TOKEN on an ordinary request means the JWT was refused: a rejection the engine can renew from
+    const invalidToken = tradeReadyError({ status: 401, headers: new Headers(), data: { error: { code: 'INVALID_TOKEN', message: 'JWT token has expired.' } }, during: 'request' })
+    expect(invalidToken).toBeInstanceOf(TokenExpiredError)
+    expect(invalidToken).toMatchObject({ providerCode: 'INVALID_TOKEN', status: 401 })
+    expect(tradeReadyError({ status: 500, headers: new Headers(), data: 'oops', during: 'request' })).toBeUndefined()
   })
 
   it('renews and replays once when a JWT route answers 401 INVALID_TOKEN', async () => {
