@@ -24,7 +24,7 @@ export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
     packageName: config.packageName,
     baseURL: config.baseURL,
     secrets: [config.password, ...Object.values(config.extraCookies ?? {})],
-    identity: config.email ?? 'default',
+    identity: config.email?.trim().toLowerCase() || 'default',
     // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
     // `otp` callback such a login stops with OtpRequiredError before anything is sent, which tells the user the fix.
     get canAcquire() {

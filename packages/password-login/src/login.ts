@@ -63,7 +63,7 @@ export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encod
     )
   }
   if (!config.otp) throw otpRequired(config)
-  const code = (await config.otp()).trim()
+  const code = String((await config.otp()) ?? '').trim()
   ctx.addSecret(code)
   if (code === '') {
     throw new ConfigError(`${packageName}: the otp callback returned an empty code for ${provider}. Return the code from the login email.`, {

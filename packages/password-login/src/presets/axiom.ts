@@ -1,5 +1,5 @@
 import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
-import type { Session, SessionOptions, TokenSet } from '@authmux/core'
+import type { Session, SessionOptions, TokenSet, TokenStore } from '@authmux/core'
 import { createPasswordLoginFlow, PACKAGE_NAME } from '../flow'
 import { sessionOptionsOf } from '../session-options'
 import { axiomPasswordHash } from './axiom-password'
@@ -150,14 +150,11 @@ function validate(input: { email?: string; password?: string; accessToken?: stri
   }
 }
 
-function addExtras(session: Session, store: MemoryTokenStore | NonNullable<SessionOptions['store']>): AxiomAuth {
+function addExtras(session: Session, store: TokenStore): AxiomAuth {
   const extras = {
     ensureValidAuthentication: { value: () => session.ensureValid(), enumerable: false },
     needsRefresh: {
-      get: () => {
-        const state = session.status().state
-        return state !== 'valid'
-      },
+      get: () => session.status().state !== 'valid',
       enumerable: false,
     },
     hasSavedTokens: {
