@@ -1,10 +1,10 @@
+import { ConfigError, type Session, type SessionOptions, assertSecureBaseURL, createSession } from '@authmux/core'
 import { createKeySecretJwtFlow } from '../../flow'
 import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
 import { PROJECTX_DEFAULT_BASE_URL, PROJECTX_REFRESH_BEFORE_EXPIRY_MS } from './constants'
 import { projectXLoginError, projectXValidateError } from './errors'
 import { projectXReplayOn401 } from './orders'
 import { projectXLoginResponse, projectXValidateResponse } from './schemas'
-import { ConfigError, type Session, type SessionOptions, assertSecureBaseURL, createSession } from '@authmux/core'
 
 /** Options of `createProjectXAuth`. Every `SessionOptions` field is accepted too (e.g. `refreshWindow: { fraction: 0.8 }`). */
 export interface ProjectXAuthOptions extends SessionOptions {
