@@ -1,0 +1,84 @@
+import type { StoreError, StoreKeyInput, TokenSet, TokenStore } from '@authmux/core'
+import type { Redis } from 'ioredis'
+
+/** Options of `createRedisTokenStore`. */
+export interface RedisTokenStoreOptions {
+  /**
+   * Redis URL: `redis://[[user]:password@]host:port/db`, or `rediss://…` for TLS.
+   * Default: `AUTHMUX_REDIS_URL`, else `redis://127.0.0.1:6379`. Ignored when `client` is given.
+   */
+  url?: string
+  /**
+   * An ioredis client to use instead of opening one. The store never closes it, and uses `client.duplicate()` for
+   * its pub/sub connection. Give it `maxRetriesPerRequest` ≤ 1 and a `commandTimeout`, or a request may hang on Redis.
+   */
+  client?: Redis
+  /**
+   * The 32-byte AES-256 key that encrypts every token set before it reaches Redis: raw bytes, a base64 / base64url /
+   * 64-hex-digit string, or a `CryptoKey`. Every process of the fleet needs the same key. Default: `AUTHMUX_STORE_KEY`.
+   */
+  key?: StoreKeyInput
+  /** Prefix of every Redis key and of the pub/sub channel this store uses. Default `authmux:`. */
+  prefix?: string
+  /**
+   * Lifetime of the refresh lock in ms. The holder extends it every `lockTtlMs / 3` while it is alive, so a crashed
+   * holder's lock frees itself after at most this long. Default 10000.
+   */
+  lockTtlMs?: number
+  /** Longest wait in ms for a lock another process holds, before `StoreError` `STORE_LOCK_TIMEOUT`. Default 30000. */
+  lockWaitMs?: number
+  /** Each Redis command fails after this many ms without an answer (`RedisUnavailableError`). Default 1000. */
+  commandTimeoutMs?: number
+  /** Connecting to Redis fails after this many ms. Default 2000. */
+  connectTimeoutMs?: number
+  /**
+   * How long `withLock` keeps retrying while Redis is unreachable, in ms, before it applies `whenUnavailable`.
+   * Default 1000.
+   */
+  unavailableWaitMs?: number
+  /**
+   * What `withLock` does when Redis stays unreachable for `unavailableWaitMs`:
+   * - `'run-unlocked'` (default): report a `RedisUnavailableError` and run `fn` without the cross-process lock, so a
+   *   process whose token expired can still refresh (processes may then refresh in parallel until Redis is back);
+   * - `'throw'`: throw the `RedisUnavailableError` (the engine keeps serving a still-valid token and reports it).
+   */
+  whenUnavailable?: 'run-unlocked' | 'throw'
+  /** Receives every `StoreError` the store recovers from (Redis down, corrupt entry, lock lost). Same as `on('error')`. */
+  onError?: (error: StoreError) => void
+  /** Environment to read `AUTHMUX_REDIS_URL` / `AUTHMUX_STORE_KEY` from. Default `process.env`. */
+  env?: Record<string, string | undefined>
+}
+
+/** A change to a stored token set, published to every process using the same Redis and prefix. Never holds a secret. */
+export interface TokenChange {
+  /** The credential key that changed. */
+  key: string
+  /** `set`: a newer token set was stored; `delete`: the entry was removed (logout). */
+  type: 'set' | 'delete'
+  /** `meta.issuedAt` (epoch ms) of the stored set, for `set`. */
+  issuedAt?: number
+}
+
+/** A `TokenStore` in Redis shared by a fleet of processes. */
+export interface RedisTokenStore extends TokenStore {
+  /** The latest stored token set, read from Redis on every call; `undefined` when absent or unreadable (reported). */
+  get(key: string): Promise<TokenSet | undefined>
+  /**
+   * Stores `tokens` encrypted, unless Redis already holds a newer set (`meta.issuedAt`, epoch ms, compared inside
+   * Redis): an older set never overwrites a newer one. Publishes a `TokenChange`.
+   */
+  set(key: string, tokens: TokenSet): Promise<void>
+  /** Removes the entry and publishes a `TokenChange`. */
+  delete(key: string): Promise<void>
+  /** Runs `fn` while holding a lock on `key` that excludes every process using this Redis and prefix. Not re-entrant. */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>
+  /** Calls `listener` whenever any process stores or deletes `key`. Returns an unsubscribe function. */
+  onChange(key: string, listener: (change: TokenChange) => void): () => void
+  /** Opens the pub/sub connection; resolves once changes are being received (`onChange` calls it for you). */
+  subscribe(): Promise<void>
+  /** Subscribes to recovered errors. Returns an unsubscribe function. */
+  on(event: 'error', listener: (error: StoreError) => void): () => void
+  /** Closes the connections the store opened (not a `client` you passed). */
+  close(): Promise<void>
+  [Symbol.asyncDispose](): Promise<void>
+}
