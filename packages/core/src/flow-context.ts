@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { parseSetCookies, serializeCookies } from './cookies'
-import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, ResponseShapeError, type AuthError } from './errors'
+import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, ResponseShapeError, isRejection, type AuthError } from './errors'
 import { resolveExpiry } from './expiry'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse } from './flow'
 import type { Redactor } from './redact'
@@ -44,7 +44,17 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
       }
       let response: Response
       try {
-        response = await send(url, { method, headers, body, redirect: 'manual' }, request.retry !== false, transport)
+        // A 5xx the flow maps to a rejection (some providers answer a wrong password with 500) is never retried.
+        const retryable =
+          request.retry === false
+            ? false
+            : flow.toError
+              ? async (candidate: Response) => {
+                  const mapped = flow.toError!({ status: candidate.status, headers: candidate.headers, data: await readBody(candidate), during: 'auth' })
+                  return !isRejection(mapped)
+                }
+              : true
+        response = await send(url, { method, headers, body, redirect: 'manual' }, retryable, transport)
       } catch (error) {
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
         throw new ProviderError(`${flow.packageName}: could not reach ${url.origin}${url.pathname} (${redactor.redact(reason)}).`, {

@@ -78,6 +78,11 @@ export interface AuthFlow {
   refreshWindow?: RefreshWindow
   /** Whether `acquire()` can run without user interaction (credentials configured). Default true. */
   canAcquire?: boolean
+  /**
+   * How a user gets a session when the engine cannot log in by itself, appended to signed-out errors
+   * (e.g. "run `authmux login axiom`, or import browser tokens with setTokens()").
+   */
+  loginHint?: string
   /** Logs in / exchanges credentials. Throw `InvalidCredentialsError` for rejected credentials. */
   acquire(ctx: FlowContext): Promise<TokenSet>
   /** Renews with the refresh token (or revalidates). Throw `InvalidCredentialsError`/`TokenExpiredError` to fall back to `acquire()`. */

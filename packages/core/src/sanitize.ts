@@ -23,6 +23,18 @@ export function sanitizeError(error: unknown, redactor: Redactor, label: { provi
 function scrub(error: Error, redactor: Redactor, depth = 0): void {
   error.message = redactor.redact(error.message)
   if (error.stack) error.stack = redactor.redact(error.stack)
+  // Extra fields (providerCode, field, …) are shown by inspect and toJSON too.
+  const fields = error as unknown as Record<string, unknown>
+  for (const key of Object.keys(fields)) {
+    const value = fields[key]
+    if (typeof value === 'string') {
+      try {
+        fields[key] = redactor.redact(value)
+      } catch {
+        // read-only field: leave it
+      }
+    }
+  }
   const cause = (error as { cause?: unknown }).cause
   if (cause === undefined) return
   if (cause instanceof Error && depth < 4) scrub(cause, redactor, depth + 1)

@@ -380,7 +380,7 @@ class AuthSession implements Session {
           this.#tokens = undefined
           this.#points = undefined
           throw new TokenExpiredError(
-            `${this.#flow.packageName}: the ${this.name} session expired and cannot be renewed without credentials. Log in again (configure the credentials, or import fresh tokens with setTokens()).`,
+            `${this.#flow.packageName}: the ${this.name} session expired and cannot be renewed without credentials. ${this.#flow.loginHint ?? 'Log in again (configure the credentials, or import fresh tokens with setTokens()).'}`,
             { provider: this.name, cause: error },
           )
         }
@@ -389,7 +389,7 @@ class AuthSession implements Session {
     }
     if (this.#flow.canAcquire === false) {
       throw new TokenExpiredError(
-        `${this.#flow.packageName}: no ${this.name} session and no credentials to log in with. Configure the credentials, or import tokens with setTokens().`,
+        `${this.#flow.packageName}: no ${this.name} session and no credentials to log in with. ${this.#flow.loginHint ?? 'Configure the credentials, or import tokens with setTokens().'}`,
         { provider: this.name },
       )
     }

@@ -14,11 +14,14 @@ export interface TransportOptions {
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504])
 const MAX_RATE_LIMIT_WAITS = 3
 
+/** Whether a failed exchange may be retried; a function decides per 5xx response (e.g. not when it is a rejection). */
+export type Retryable = boolean | ((response: Response) => Promise<boolean>)
+
 /**
  * Sends a request. Network errors and 5xx are retried only when `retryable` (idempotent requests and auth calls);
  * a 429 is waited out (it was not executed) while the wait fits `maxRateLimitWaitMs`, else returned to the caller.
  */
-export async function send(url: URL, init: RequestInit, retryable: boolean, options: TransportOptions): Promise<Response> {
+export async function send(url: URL, init: RequestInit, retryable: Retryable, options: TransportOptions): Promise<Response> {
   let failures = 0
   let rateLimitWaits = 0
   for (;;) {
@@ -41,7 +44,12 @@ export async function send(url: URL, init: RequestInit, retryable: boolean, opti
       }
       return response
     }
-    if (RETRYABLE_STATUS.has(response.status) && retryable && failures < options.retry.maxRetries) {
+    if (
+      RETRYABLE_STATUS.has(response.status) &&
+      retryable !== false &&
+      failures < options.retry.maxRetries &&
+      (retryable === true || (await retryable(response.clone())))
+    ) {
       const hinted = response.status === 503 ? retryAfterMs(response.headers, options.now() + options.skew.skewMs) : undefined
       await discard(response)
       await sleep(Math.min(hinted ?? backoffMs(failures, options.retry), options.retry.maxDelayMs), init.signal)

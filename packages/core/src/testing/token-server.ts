@@ -100,8 +100,10 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     if (path === '/auth/token' && req.method === 'POST') {
       state.counts.acquire++
       const { apiKey } = JSON.parse(body || '{}') as { apiKey?: string }
+      if (apiKey === 'answers-500') return send(res, 500, { error: 'Invalid email or password' })
+      if (apiKey === 'flaky-500' && state.counts.acquire === 1) return send(res, 500, { error: 'try again' })
       // Like some real APIs, echo the rejected key back: the client must redact it.
-      if (apiKey !== 'the-right-key') return send(res, 401, { error: `invalid api key ${apiKey}` })
+      if (apiKey !== 'the-right-key' && apiKey !== 'flaky-500') return send(res, 401, { error: `invalid api key ${apiKey}` })
       return send(res, 200, issue())
     }
     if (path === '/auth/refresh' && req.method === 'POST') {
