@@ -64,14 +64,17 @@ describe('withLock', () => {
     await createFileTokenStore({ dir }).get(KEY) // creates the key file the children share
     const marker = join(dir, '..', 'marker.log')
     await writeFile(marker, '')
-    const startAt = String(Date.now() + 400)
-    const children = ['a', 'b', 'c'].map((label) => spawnChild('locker', ['mutex', dir, KEY, marker, label, '8', '3', startAt]))
+    const children = ['a', 'b', 'c'].map((label) => spawnChild('locker', ['mutex', dir, KEY, marker, label, '8', '3']))
+    await Promise.all(children.map((child) => waitForLine(child, 'ready')))
+    for (const child of children) child.stdin!.write('go\n') // all three start at the same moment
     expect(await Promise.all(children.map(exited))).toEqual([0, 0, 0])
     const lines = (await readFile(marker, 'utf8')).trim().split('\n')
     expect(lines).toHaveLength(3 * 8 * 2)
     expectNoInterleaving(lines)
-    // All three really competed: each one entered while others were still waiting.
-    expect(new Set(lines.slice(0, 12).map((line) => line.split(' ')[1])).size).toBeGreaterThan(1)
+    // They really competed: holders alternated instead of running one after another.
+    const holders = lines.filter((_, i) => i % 2 === 0).map((line) => line.split(' ')[1])
+    const switches = holders.filter((label, i) => i > 0 && label !== holders[i - 1]).length
+    expect(switches).toBeGreaterThan(2)
   })
 
   it('waits for a live holder in another process, then times out with STORE_LOCK_TIMEOUT', async () => {

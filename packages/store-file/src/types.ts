@@ -12,7 +12,7 @@ export interface FileTokenStoreOptions {
    * Default: `AUTHMUX_STORE_KEY`, else the key file (created with 32 random bytes on first use).
    */
   key?: string | Uint8Array
-  /** Path of the key file used when no `key` is given. Default `<dir>/key`. Created with mode 0600. */
+  /** Path of the key file used when no `key` is given (relative paths are resolved against `dir`). Default `<dir>/key`. Created with mode 0600. */
   keyFile?: string
   /** Longest wait, in ms, for a cross-process lock before `StoreError` `STORE_LOCK_TIMEOUT`. Default 30000. */
   lockTimeoutMs?: number

@@ -17,11 +17,11 @@ export async function tempStoreDir(): Promise<string> {
   return join(root, 'store')
 }
 
-/** Starts a bundled child script (`writer` or `locker`); it is SIGKILLed after the test if still running. */
-export function spawnChild(script: 'writer' | 'locker', args: string[], env: Record<string, string> = {}): ChildProcess {
+/** Starts a bundled child script (`writer` or `locker`) with piped stdio; it is SIGKILLed after the test if still running. */
+export function spawnChild(script: 'writer' | 'locker', args: string[]): ChildProcess {
   const child = spawn(process.execPath, [join(inject('storeFileChildren'), `${script}.mjs`), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '' },
   })
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

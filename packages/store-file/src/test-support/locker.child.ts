@@ -1,5 +1,6 @@
 // Child process for the lock tests.
-// argv: mutex <dir> <credentialKey> <markerFile> <label> <iterations> <holdMs> <startAtEpochMs>
+// argv: mutex <dir> <credentialKey> <markerFile> <label> <iterations> <holdMs>
+//       (opens the store, prints "ready", starts when a line arrives on stdin)
 //       hold  <dir> <credentialKey> [lockStaleMs]  (acquires the lock, prints "locked", holds it until killed)
 import { appendFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -15,14 +16,17 @@ if (mode === 'hold') {
 
   })
 } else {
-  const [markerFile, label, iterations, holdMs, startAt] = rest as [string, string, string, string, string]
+  const [markerFile, label, iterations, holdMs] = rest as [string, string, string, string]
   await store.get(credentialKey) // open the store (key file) before the synchronised start
-  await sleep(Math.max(0, Number(startAt) - Date.now()))
+  process.stdout.write('ready\n')
+  await new Promise((resolve) => process.stdin.once('data', resolve))
+  process.stdin.pause()
   for (let i = 0; i < Number(iterations); i++) {
     await store.withLock(credentialKey, async () => {
       appendFileSync(markerFile, `enter ${label} ${i}\n`)
       await sleep(Number(holdMs))
       appendFileSync(markerFile, `exit ${label} ${i}\n`)
     })
+    await sleep(5) // like a real caller: not straight back into the lock
   }
 }
