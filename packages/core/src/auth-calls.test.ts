@@ -67,4 +67,30 @@ describe('auth calls', () => {
     expect(seen).toEqual([auth.accessToken])
     expect(seen[0]).not.toBe(before)
   })
+
+  it('session.request() makes an unauthenticated, origin-checked, typed call', async () => {
+    server = await startTokenServer()
+    const auth = createSession(testFlow(server.url))
+    const res = await auth.request({ url: '/landing', method: 'GET' })
+    expect(res.data).toEqual({ landed: true })
+    expect(server.landingHeaders[0]!.authorization).toBeUndefined()
+    expect(server.counts.acquire).toBe(0)
+    await expect(auth.request({ url: 'https://example.com/x' })).rejects.toThrow(/refused/)
+  })
+
+  it('a second 401 goes through the flow\'s error mapping', async () => {
+    server = await startTokenServer()
+    const auth = createSession(
+      testFlow(server.url, {
+        toError: ({ status, data }) =>
+          status === 401 ? new TokenExpiredError('@authmux/core-test: mapped', { status, providerCode: String((data as { error: string }).error) }) : undefined,
+      }),
+    )
+    await auth.login()
+    server.reject401(5)
+    const error = (await auth.fetch('/api/data').catch((e: unknown) => e)) as TokenExpiredError
+    expect(error.message).toBe('@authmux/core-test: mapped')
+    expect(error.providerCode).toBe('unauthorized')
+    expect(server.counts.api).toBe(2)
+  })
 })

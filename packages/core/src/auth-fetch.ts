@@ -1,6 +1,6 @@
 import { type $Fetch, type FetchOptions, ofetch } from 'ofetch'
 import { AuthError, ConfigError, TokenExpiredError } from './errors'
-import { joinPath } from './flow-context'
+import { joinPath, readBody } from './flow-context'
 import { ALWAYS_CREDENTIAL_HEADERS, followRedirects } from './redirects'
 import { assertSecureURL } from './secure-url'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
@@ -71,10 +71,14 @@ function sessionFetch(internals: SessionInternals): FetchFn {
       }
       if (!policy || !replayable) return response
       if (attempt > 0) {
-        await discard(response)
-        throw new TokenExpiredError(
-          `${flow.packageName}: ${method} ${url.pathname} was refused (HTTP 401) again right after the ${flow.name} token was renewed; not retrying. These credentials may not have access to this route.`,
-          { provider: flow.name, status: 401 },
+        const data = await readBody(response)
+        const mapped = flow.toError?.({ status: 401, headers: response.headers, data, during: 'request' })
+        throw internals.sanitize(
+          mapped ??
+            new TokenExpiredError(
+              `${flow.packageName}: ${method} ${url.pathname} was refused (HTTP 401) again right after the ${flow.name} token was renewed; not retrying. These credentials may not have access to this route.`,
+              { provider: flow.name, status: 401 },
+            ),
         )
       }
       await discard(response)

@@ -15,6 +15,8 @@ export interface AuthErrorOptions {
   provider?: string
   code?: AuthErrorCode
   status?: number
+  /** The provider's own error code (TradeReady `INVALID_TOKEN`, ProjectX `7`, …), when there is one. */
+  providerCode?: string | number
   cause?: unknown
 }
 
@@ -26,12 +28,15 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode
   /** HTTP status that caused the error, when there was one. */
   readonly status?: number
+  /** The provider's own error code (TradeReady `INVALID_TOKEN`, ProjectX `7`, …), when there is one. */
+  readonly providerCode?: string | number
 
   constructor(message: string, options: AuthErrorOptions = {}) {
     super(message)
     this.provider = options.provider ?? 'authmux'
     this.code = options.code ?? 'AUTH_ERROR'
     if (options.status !== undefined) this.status = options.status
+    if (options.providerCode !== undefined) this.providerCode = options.providerCode
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, configurable: true, writable: true })
     }
@@ -40,6 +45,7 @@ export class AuthError extends Error {
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = { name: this.name, code: this.code, provider: this.provider, message: this.message }
     if (this.status !== undefined) json.status = this.status
+    if (this.providerCode !== undefined) json.providerCode = this.providerCode
     return json
   }
 }
@@ -77,14 +83,8 @@ export class RateLimitError extends AuthError {
 /** The provider answered with its own error (its code and message are kept, secrets redacted). */
 export class ProviderError extends AuthError {
   override name = 'ProviderError'
-  /** The provider's own error code (e.g. TradeReady `ACCOUNT_SUSPENDED`, ProjectX `7`). */
-  readonly providerCode?: string | number
-  constructor(message: string, options: AuthErrorOptions & { providerCode?: string | number } = {}) {
+  constructor(message: string, options: AuthErrorOptions = {}) {
     super(message, { code: 'PROVIDER_ERROR', ...options })
-    if (options.providerCode !== undefined) this.providerCode = options.providerCode
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), providerCode: this.providerCode }
   }
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { createAuthFetch } from './auth-fetch'
 import { AuthError, ConfigError, TokenExpiredError, isRejection } from './errors'
 import { decodeJwtIssuedAt, resolveExpiry, SkewTracker } from './expiry'
-import type { AuthFlow, FlowContext, OutgoingRequest } from './flow'
+import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 import { createFlowContext, joinPath } from './flow-context'
 import { AuthEvents } from './events'
 import { LoginLimiter } from './login-limiter'
@@ -44,6 +44,11 @@ export interface Session extends AuthStrategy {
   ensureValid(): Promise<void>
   /** The key under which this credential's tokens are stored. */
   storeKey(): Promise<string>
+  /**
+   * Sends an unauthenticated call (registration, public endpoints) through the engine's transport: origin-checked,
+   * timed out, retried, errors typed by the flow and redacted. No token is attached.
+   */
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>>
   /** Stops the background refresh timer. The session still works on demand afterwards. */
   dispose(): void
   [Symbol.asyncDispose](): Promise<void>
@@ -265,6 +270,10 @@ class AuthSession implements Session {
       this.#storeKey = this.#options.storeKey ?? `${this.#flow.name}:${(await this.#flow.identity) ?? 'default'}`
     }
     return this.#storeKey
+  }
+
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>> {
+    return this.#guard(() => this.#ctx.request(request))
   }
 
   dispose(): void {
