@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import { startEmulators } from './emulators.js'
 
 const USAGE = `Usage: authmux-emulators [--port-base N] [--host HOST] [--axiom-otp-code NNNNNN]
@@ -23,7 +24,7 @@ function parseArgs(argv: string[]): CliArgs {
     if (flag === '--port-base') {
       const n = Number(value())
       if (!Number.isInteger(n) || n < 0 || n > 65_530) {
-        throw new Error('@authmux/testkit: --port-base must be an integer between 0 and 65530 (ports N+1 … N+5 are used).')
+        throw new ConfigError('@authmux/testkit: --port-base must be an integer between 0 and 65530 (ports N+1 … N+5 are used).', { field: '--port-base' })
       }
       args.portBase = n
     } else if (flag === '--host') {
@@ -31,13 +32,13 @@ function parseArgs(argv: string[]): CliArgs {
       if (host) args.host = host
     } else if (flag === '--axiom-otp-code') {
       const code = value()
-      if (!code || !/^\d{6}$/.test(code)) throw new Error('@authmux/testkit: --axiom-otp-code must be 6 digits, e.g. 123456.')
+      if (!code || !/^\d{6}$/.test(code)) throw new ConfigError('@authmux/testkit: --axiom-otp-code must be 6 digits, e.g. 123456.', { field: '--axiom-otp-code' })
       args.otpCode = code
     } else if (flag === '--help' || flag === '-h') {
       process.stdout.write(`${USAGE}\n`)
       process.exit(0)
     } else {
-      throw new Error(`@authmux/testkit: unknown argument ${JSON.stringify(flag)}.\n${USAGE}`)
+      throw new ConfigError(`@authmux/testkit: unknown argument ${JSON.stringify(flag)}.\n${USAGE}`, { field: String(flag) })
     }
   }
   return args

@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 /** Options of the virtual clock. */
 export interface VirtualClockOptions {
   /**
@@ -41,11 +42,11 @@ export function createClock(options: VirtualClockOptions = {}): VirtualClock {
   return {
     now: () => base() + skewMs,
     advance(ms: number) {
-      if (!Number.isFinite(ms)) throw new TypeError('@authmux/testkit: clock.advance(ms) needs a finite number of ms.')
+      if (!Number.isFinite(ms)) throw new ConfigError('@authmux/testkit: clock.advance(ms) needs a finite number of ms.', { field: 'ms' })
       offsetMs += ms
     },
     set(epochMs: number) {
-      if (!Number.isFinite(epochMs)) throw new TypeError('@authmux/testkit: clock.set(epochMs) needs a finite epoch time in ms.')
+      if (!Number.isFinite(epochMs)) throw new ConfigError('@authmux/testkit: clock.set(epochMs) needs a finite epoch time in ms.', { field: 'epochMs' })
       offsetMs += epochMs - base()
     },
     freeze(epochMs?: number) {

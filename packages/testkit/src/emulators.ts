@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import type { VirtualClock } from './clock.js'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from './emulator.js'
 import type { FaultController } from './faults.js'
@@ -160,7 +161,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     await Promise.all(started.map((s) => s.close()))
     const code = (error as NodeJS.ErrnoException)?.code
     if (code === 'EADDRINUSE') {
-      throw new Error('@authmux/testkit: an emulator port is already in use — pick other ports (ports / portBase, or --port-base for the CLI).', { cause: error })
+      throw new ConfigError('@authmux/testkit: an emulator port is already in use — pick other ports (ports / portBase, or --port-base for the CLI).', { field: 'ports', cause: error })
     }
     throw error
   }

@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import { pathMatches } from './path-match.js'
 import type { ProviderName } from './types.js'
 
@@ -85,7 +86,7 @@ export function createFaults(defaultProvider?: ProviderName): FaultMatcher {
   return {
     inject(rule) {
       const times = rule.times ?? 1
-      if (!(times > 0)) throw new RangeError('@authmux/testkit: faults.inject({ times }) must be a positive number.')
+      if (!(times > 0)) throw new ConfigError('@authmux/testkit: faults.inject({ times }) must be a positive number (or Infinity).', { field: 'times' })
       const provider = rule.provider ?? defaultProvider
       const live: LiveRule = { rule: provider ? { ...rule, provider } : rule, fault: toFault(rule.fault), remaining: times, hits: 0 }
       rules.push(live)

@@ -1,3 +1,4 @@
+import { AuthError } from '@authmux/core'
 /** One email the Axiom emulator "sent". */
 export interface InboxMessage {
   to: string
@@ -66,7 +67,7 @@ export function createInbox(): InboxWriter {
         }
         const timer = realSetTimeout(() => {
           waiters.delete(waiter)
-          reject(new Error('@authmux/testkit: no one-time code arrived in the inbox in time — did the client call /login-password-v2?'))
+          reject(new AuthError('@authmux/testkit: no one-time code arrived in the inbox in time — did the client call /login-password-v2?', { provider: 'axiom', code: 'OTP_TIMEOUT' }))
         }, options.timeoutMs ?? 5000)
         waiters.add(waiter)
       })

@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import { PROVIDERS, type ProviderName } from './types.js'
 
 /** Counters of one provider. Every request that reached the emulator counts, faulted ones included. */
@@ -42,7 +43,7 @@ export function createStats(defaultProvider?: ProviderName): StatsRecorder {
   return {
     get(provider) {
       const name = provider ?? defaultProvider
-      if (!name) throw new TypeError('@authmux/testkit: stats.get(provider) needs a provider name, e.g. stats.get("tradeready").')
+      if (!name) throw new ConfigError('@authmux/testkit: stats.get(provider) needs a provider name, e.g. stats.get("tradeready").', { field: 'provider' })
       return { ...row(name) }
     },
     reset(provider) {

@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
 import { alphanumeric, uuid } from '../ids.js'
@@ -125,7 +126,7 @@ export function createAionMarketEmulator(
 
   const seeded = (options.agents ?? [{ name: 'demo-agent', description: 'authmux testkit demo agent' }]).map(addAgent)
   const first = seeded[0]
-  if (!first) throw new TypeError('@authmux/testkit: aionmarket.agents must contain at least one agent.')
+  if (!first) throw new ConfigError('@authmux/testkit: aionmarket.agents must contain at least one agent.', { provider: 'aionmarket', field: 'agents' })
 
   /** Bearer key check. */
   function authenticate(req: EmulatorRequest): { agent: Agent; key: AionMarketKey } | EmulatorResponse {
@@ -252,7 +253,7 @@ export function createAionMarketEmulator(
     addAgent,
     createKey(agentId, keyName = 'key') {
       const agent = agents.get(agentId)
-      if (!agent) throw new TypeError('@authmux/testkit: aionmarket.createKey(agentId) — unknown agentId; use an id from addAgent() or credentials.')
+      if (!agent) throw new ConfigError('@authmux/testkit: aionmarket.createKey(agentId) — unknown agentId; use an id from addAgent() or credentials.', { provider: 'aionmarket', field: 'agentId' })
       return { ...newKey(agent, keyName, 1) }
     },
     revokeKey,

@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import { axiomB64Password } from '../axiom-password.js'
 import { clearCookie, serializeCookie } from '../cookies.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
@@ -87,7 +88,7 @@ export async function createAxiomEmulator(
   const echo = options.echoTokensInBody ?? false
   const fixedOtp = options.fixedOtpCode
   if (fixedOtp !== undefined && !/^\d{6}$/.test(fixedOtp)) {
-    throw new TypeError('@authmux/testkit: axiom.fixedOtpCode must be 6 digits, e.g. "123456".')
+    throw new ConfigError('@authmux/testkit: axiom.fixedOtpCode must be 6 digits, e.g. "123456".', { provider: 'axiom', field: 'fixedOtpCode' })
   }
   const { clock, inbox } = shared
 
@@ -104,7 +105,7 @@ export async function createAxiomEmulator(
 
   const seeded = await Promise.all((options.accounts ?? [DEMO]).map(addAccount))
   const first = seeded[0]
-  if (!first) throw new TypeError('@authmux/testkit: axiom.accounts must contain at least one account.')
+  if (!first) throw new ConfigError('@authmux/testkit: axiom.accounts must contain at least one account.', { provider: 'axiom', field: 'accounts' })
 
   const issueAccess = async (userId: string) => {
     const iat = toSeconds(clock.now())

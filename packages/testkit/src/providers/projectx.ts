@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
 import { base64Token, uuid } from '../ids.js'
@@ -85,7 +86,7 @@ export function createProjectXEmulator(
   }
   const seeded = (options.users ?? [{ userName: 'demo-trader' }]).map(addUser)
   const first = seeded[0]
-  if (!first) throw new TypeError('@authmux/testkit: projectx.users must contain at least one user.')
+  if (!first) throw new ConfigError('@authmux/testkit: projectx.users must contain at least one user.', { provider: 'projectx', field: 'users' })
 
   async function issue(user: User): Promise<string> {
     const iat = toSeconds(clock.now())
@@ -213,7 +214,7 @@ export function createProjectXEmulator(
     addUser,
     setLoginErrorCode(userName, code) {
       const user = users.get(userName.toLowerCase())
-      if (!user) throw new TypeError('@authmux/testkit: projectx.setLoginErrorCode(userName) — unknown userName; add it with addUser() first.')
+      if (!user) throw new ConfigError('@authmux/testkit: projectx.setLoginErrorCode(userName) — unknown userName; add it with addUser() first.', { provider: 'projectx', field: 'userName' })
       user.loginErrorCode = code
     },
     setAccessSeconds(seconds) {

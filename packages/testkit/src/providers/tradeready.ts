@@ -1,3 +1,4 @@
+import { ConfigError } from '@authmux/core'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
 import { urlSafeToken, uuid } from '../ids.js'
@@ -147,7 +148,7 @@ export function createTradeReadyEmulator(
 
   const seeded = (options.accounts ?? [{ displayName: 'demo-bot', email: 'demo@tradeready.test', password: 'tradeready-demo-pw' }]).map(createAccount)
   const first = seeded[0]
-  if (!first) throw new TypeError('@authmux/testkit: tradeready.accounts must contain at least one account.')
+  if (!first) throw new ConfigError('@authmux/testkit: tradeready.accounts must contain at least one account.', { provider: 'tradeready', field: 'accounts' })
 
   const findByKey = (apiKey: string) => [...accounts.values()].find((a) => a.apiKey === apiKey)
   const findAgentByKey = (apiKey: string) => {
@@ -423,12 +424,12 @@ export function createTradeReadyEmulator(
     addAccount: (input) => credentialsOf(createAccount(input)),
     suspendAccount(idOrKey, suspended = true) {
       const account = find(idOrKey)
-      if (!account) throw new TypeError('@authmux/testkit: tradeready.suspendAccount() — unknown account id or API key.')
+      if (!account) throw new ConfigError('@authmux/testkit: tradeready.suspendAccount() — unknown account id or API key; use credentials.accountId or an id from addAccount().', { provider: 'tradeready', field: 'accountIdOrApiKey' })
       account.suspended = suspended
     },
     addAgent(accountId, name = 'agent') {
       const account = accounts.get(accountId)
-      if (!account) throw new TypeError('@authmux/testkit: tradeready.addAgent(accountId) — unknown accountId.')
+      if (!account) throw new ConfigError('@authmux/testkit: tradeready.addAgent(accountId) — unknown accountId; use credentials.accountId or an id from addAccount().', { provider: 'tradeready', field: 'accountId' })
       const agent = newAgent(account, name)
       return { agentId: agent.agentId, agentApiKey: agent.apiKey }
     },
