@@ -1,0 +1,29 @@
+import type { Expectation } from '../expectations'
+import { PROVIDER_NAMES } from '../providers'
+import type { ScenarioReport } from './json'
+import type { Style } from './style'
+
+/** The human summary after an emulated run: one line per provider, the second start, then the verdict. */
+export function renderSummary(report: ScenarioReport, style: Style): string[] {
+  const lines = ['', style.bold('summary')]
+  for (const p of PROVIDER_NAMES) {
+    const r = report.providers[p]
+    const mark = r.healthy && r.faults.recovered === r.faults.injected && r.requests.failed === 0 ? style.green('✓') : style.red('✗')
+    lines.push(
+      `  ${mark} ${p.padEnd(11)}${String(r.logins).padStart(2)} login  ${String(r.renewals).padStart(2)} renewals  ${String(r.requests.ok).padStart(4)} ok ${String(r.requests.failed).padStart(2)} failed  faults ${r.faults.recovered}/${r.faults.injected} recovered`,
+    )
+  }
+  const s = report.secondStart
+  const loads = PROVIDER_NAMES.reduce((n, p) => n + s.byProvider[p].storeLoads, 0)
+  const secondOk = s.logins === 0
+  lines.push(`  ${secondOk ? style.green('✓') : style.red('✗')} second start: ${s.logins} logins, ${loads} tokens reused from the file store`)
+  lines.push('')
+  const failed = report.expectations.filter((e: Expectation) => !e.ok)
+  if (failed.length === 0) {
+    lines.push(style.green(`OK — ${report.expectations.length} expectations met in ${(report.durationMs / 1000).toFixed(1)} s`))
+  } else {
+    lines.push(style.red(`FAILED — ${failed.length} of ${report.expectations.length} expectations not met:`))
+    for (const e of failed) lines.push(style.red(`  ✗ ${e.name}: ${e.detail}`))
+  }
+  return lines
+}
