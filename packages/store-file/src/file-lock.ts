@@ -66,21 +66,26 @@ function isAbandoned(lock: { text: string; mtimeMs: number }, staleMs: number): 
 }
 
 /**
- * Removes an abandoned lock file, but only if it is still the very file that was judged abandoned (same content,
+ * Removes an abandoned lock file (returns false when another waiter is already doing so), but only if it is still the very file that was judged abandoned (same content,
  * which includes a random token). Takeovers are serialised by a short-lived `<path>.break` file, so two waiters can
  * never both remove a lock and then both create one.
  */
-async function takeOver(path: string, judged: string): Promise<void> {
+async function takeOver(path: string, judged: string): Promise<boolean> {
   const breakPath = `${path}.break`
   const me = JSON.stringify({ pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') })
   if (!(await createFileExclusive(breakPath, me))) {
     const other = await inspect(breakPath)
-    if (other !== undefined && isAbandoned(other, BREAK_STALE_MS)) await unlink(breakPath).catch(() => {})
-    return
+    if (other === undefined) return true
+    if (isAbandoned(other, BREAK_STALE_MS)) {
+      await unlink(breakPath).catch(() => {})
+      return true
+    }
+    return false // another waiter is taking over right now: back off
   }
   try {
     const current = await inspect(path)
     if (current !== undefined && current.text === judged) await unlink(path).catch(() => {})
+    return true
   } finally {
     await unlink(breakPath).catch(() => {})
   }
@@ -105,10 +110,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions): P
       if (await createFileExclusive(path, content)) return hold(path, content, options.staleMs)
       const current = await inspect(path)
       if (current === undefined) continue
-      if (isAbandoned(current, options.staleMs)) {
-        await takeOver(path, current.text)
-        continue
-      }
+      if (isAbandoned(current, options.staleMs) && (await takeOver(path, current.text))) continue
     } catch (error) {
       if (error instanceof StoreError) throw error
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown'

@@ -1,4 +1,5 @@
 import { readdir, readFile, utimes, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { StoreError } from '@authmux/core'
 import { describe, expect, it } from 'vitest'
@@ -103,10 +104,13 @@ describe('withLock', () => {
     holder.kill('SIGKILL')
     await exited(holder)
     expect(await readdir(dir)).toContain(lockFile.split('/').at(-1)) // left behind by the killed holder
+    // As if it had also died in the middle of taking over another lock: a leftover takeover marker.
+    await writeFile(`${lockFile}.break`, JSON.stringify({ pid: holder.pid, host: hostname(), token: 'dead' }))
     const store = createFileTokenStore({ dir, lockTimeoutMs: 2000, lockStaleMs: 60_000 })
     const started = Date.now()
     expect(await store.withLock(KEY, async () => 'recovered')).toBe('recovered')
     expect(Date.now() - started).toBeLessThan(1000)
+    expect((await readdir(dir)).filter((name) => name.includes('.lock'))).toEqual([])
   })
 
   it('takes over a lock not refreshed for lockStaleMs (holder on another host), not before', async () => {
