@@ -210,6 +210,22 @@ describe('axiom contract', () => {
     expect(axiom.stats.get()).toMatchObject({ logins: 1, requests: 3, unauthorized: 0 })
   })
 
+  test('the OTP login token and its code expire after otpSeconds (600 s) of virtual time', async () => {
+    const step1 = await post(`${axiom.url}/login-password-v2`, { email, b64Password })
+    const otp = setCookies(step1)['auth-otp-login-token']?.value ?? ''
+    const code = axiom.inbox.latestCode(email)
+    axiom.clock.advance(601_000)
+    const late = await post(`${axiom.url}/login-otp`, { code, email, b64Password }, `auth-otp-login-token=${otp}`)
+    expect(late.status).toBe(401)
+  })
+
+  test('inbox.waitForCode resolves when the email arrives and times out otherwise', async () => {
+    const waiting = axiom.inbox.waitForCode(email, { timeoutMs: 2000 })
+    await post(`${axiom.url}/login-password-v2`, { email, b64Password })
+    expect(await waiting).toBe(axiom.inbox.latestCode(email))
+    await expect(axiom.inbox.waitForCode('nobody@axiom.test', { timeoutMs: 20 })).rejects.toThrow(/no one-time code arrived/)
+  })
+
   test('accounts can be added', async () => {
     const extra = await axiom.addAccount({ email: 'second@axiom.test', password: 'another-password' })
     const res = await post(`${axiom.url}/login-password-v2`, { email: extra.email, b64Password: extra.b64Password })
