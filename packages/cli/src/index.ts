@@ -1,0 +1,5 @@
+export { run } from './run'
+export type { CliIO } from './io'
+export { EXIT } from './errors'
+export { INDEX_FILE_NAME, type IndexEntry } from './index-file'
+export { PROVIDER_NAMES, type ProviderName } from './providers'
