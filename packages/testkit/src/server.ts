@@ -112,7 +112,12 @@ export function serveProvider(
 ): Promise<ListeningServer> {
   const host = options.host ?? '127.0.0.1'
   const server = createServer((req, res) => {
-    void handle(req, res)
+    handle(req, res).catch(() => {
+      if (!res.headersSent && !res.destroyed) {
+        res.statusCode = 500
+        res.end()
+      } else res.destroy()
+    })
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -172,6 +177,7 @@ export function serveProvider(
     const injected = fault ? faultResponse(fault, provider) : undefined
     if (injected) {
       log(injected.status, fault?.kind)
+      if (res.destroyed) return
       send(res, injected, shared.clock.now())
       return
     }

@@ -100,7 +100,7 @@ describe('projectx contract', () => {
     expect((await post('/Auth/logout')).status).toBe(401)
   })
 
-  test('200 requests / 60 s → 429', async () => {
+  test('200 requests / 60 s (retrieveBars 30 / 30 s) → 429', async () => {
     px.resetRateLimits()
     px.setRateLimit({ limit: 5, windowSeconds: 60 })
     try {
@@ -114,6 +114,12 @@ describe('projectx contract', () => {
       px.setRateLimit({ limit: 200, windowSeconds: 60 })
       px.resetRateLimits()
     }
+    const token = await login()
+    const bars: number[] = []
+    for (let i = 0; i < 31; i++) bars.push((await post('/History/retrieveBars', { contractId: 'CON.F.US.EP.Z25' }, token)).status)
+    expect(bars.slice(0, 30).every((s) => s === 200)).toBe(true)
+    expect(bars[30]).toBe(429)
+    px.resetRateLimits()
     px.stats.reset()
     const statuses: number[] = []
     for (let i = 0; i < 201; i++) statuses.push((await post('/Auth/validate')).status)

@@ -15,8 +15,10 @@ export type ProjectXLoginErrorCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10
 export interface ProjectXEmulatorOptions {
   /** Session-token lifetime in seconds (default 86 400 = 24 h). */
   accessSeconds?: number
-  /** Request limit for every endpoint, per client IP (default 200 per 60 s). */
+  /** Request limit for every endpoint except History/retrieveBars, per client IP (default 200 per 60 s). */
   rateLimit?: RateLimit
+  /** Request limit of `POST /api/History/retrieveBars`, per client IP (default 30 per 30 s). */
+  barsRateLimit?: RateLimit
   /** Users to create instead of the demo user. */
   users?: { userName: string; apiKey?: string }[]
 }
@@ -68,6 +70,7 @@ export function createProjectXEmulator(
   const users = new Map<string, User>()
   let accessSeconds = options.accessSeconds ?? 86_400
   let rateLimit: RateLimit = options.rateLimit ?? { limit: 200, windowSeconds: 60 }
+  const barsRateLimit: RateLimit = options.barsRateLimit ?? { limit: 30, windowSeconds: 30 }
   let nextId = 7000
   let nextOrderId = 90_000
 
@@ -191,6 +194,12 @@ export function createProjectXEmulator(
       }),
     )
 
+  router.on(
+    'POST',
+    `${base}/History/retrieveBars`,
+    protect(() => json(200, ok({ bars: [], authenticatedWith: 'bearer' }))),
+  )
+
   const definition: ProviderDefinition = {
     name: 'projectx',
     basePath: base,
@@ -200,7 +209,8 @@ export function createProjectXEmulator(
       return 'other'
     },
     async handle(req) {
-      const decision = limiter.hit(`ip:${req.ip}`, rateLimit)
+      const bars = req.path === `${base}/History/retrieveBars`
+      const decision = bars ? limiter.hit(`bars:${req.ip}`, barsRateLimit) : limiter.hit(`ip:${req.ip}`, rateLimit)
       if (!decision.allowed) return { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } }
       const handler = router.match(req)
       if (handler === 'method-not-allowed') return { status: 405 }
