@@ -22,12 +22,11 @@ describe('strategy.fetch resilience', () => {
   it('a 429 asking for longer than maxRateLimitWaitMs is a RateLimitError with retryAfterMs', async () => {
     server = await startTokenServer()
     server.limited = { remaining: 5, retryAfterSeconds: 120 }
-    const auth = createSession(testFlow(server.url, { toError: ({ status, headers }) => (status === 429 ? new RateLimitError('@authmux/core-test: limited', { retryAfterMs: Number(headers.get('retry-after')) * 1000 }) : undefined) }), {
-      maxRateLimitWaitMs: 5_000,
-    })
+    const auth = createSession(testFlow(server.url), { maxRateLimitWaitMs: 5_000 })
     const error = await auth.fetch('/api/limited').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RateLimitError)
     expect((error as RateLimitError).retryAfterMs).toBe(120_000)
+    expect((error as RateLimitError).message).toMatch(/rate limiting \/api\/limited \(HTTP 429\); retry in 120 s/)
     expect(server.counts.api).toBe(1)
   })
 

@@ -1,10 +1,10 @@
 import { type $Fetch, type FetchOptions, ofetch } from 'ofetch'
-import { AuthError, ConfigError, TokenExpiredError } from './errors'
+import { AuthError, ConfigError, RateLimitError, TokenExpiredError } from './errors'
 import { joinPath, readBody } from './flow-context'
 import { ALWAYS_CREDENTIAL_HEADERS, followRedirects } from './redirects'
 import { assertSecureURL } from './secure-url'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
-import { send } from './transport'
+import { retryAfterMs, send } from './transport'
 import type { AuthStrategy } from './types'
 
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -25,14 +25,23 @@ export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOpti
     const cause = (error as { cause?: unknown })?.cause
     if (cause instanceof AuthError) throw cause
     const response = (error as { response?: Response })?.response
-    if (internals?.flow.toError && response) {
-      const mapped = internals.flow.toError({
+    if (internals && response) {
+      const mapped = internals.flow.toError?.({
         status: response.status,
         headers: response.headers,
         data: (error as { data?: unknown }).data,
         during: 'request',
       })
       if (mapped) throw internals.sanitize(mapped)
+      if (response.status === 429) {
+        // A 429 the transport did not wait out (too long, or too many): typed, with how long to wait.
+        const { transport, flow } = internals
+        const waitMs = retryAfterMs(response.headers, transport.now() + transport.skew.skewMs)
+        throw new RateLimitError(
+          `${flow.packageName}: ${flow.name} is rate limiting ${new URL(response.url || strategy.baseURL).pathname} (HTTP 429)${waitMs === undefined ? '' : `; retry in ${Math.ceil(waitMs / 1000)} s`}.`,
+          { provider: flow.name, status: 429, ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }) },
+        )
+      }
     }
     throw error
   }
