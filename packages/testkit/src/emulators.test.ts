@@ -76,6 +76,34 @@ describe('startEmulators', () => {
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(300)
   })
 
+  test('no secret of any provider ends up in the request log', async () => {
+    emu.requests.clear()
+    const c = emu.credentials
+    const secrets: string[] = [c.axiom.password, c.axiom.b64Password, c.aionmarket.apiKey, c.projectx.apiKey, c.tradeready.apiKey, c.tradeready.apiSecret, c.apala.apiKey]
+    const step1 = await json(`${emu.urls.axiom}/login-password-v2`, { email: c.axiom.email, b64Password: c.axiom.b64Password })
+    const { otpJwtToken } = (await step1.json()) as { otpJwtToken: string }
+    const code = emu.inbox.latestCode(c.axiom.email) ?? ''
+    const step2 = await json(`${emu.urls.axiom}/login-otp`, { code, email: c.axiom.email, b64Password: c.axiom.b64Password }, { cookie: `auth-otp-login-token=${otpJwtToken}` })
+    const axiomCookies = step2.headers.getSetCookie().map((l) => l.split(';')[0] ?? '')
+    await fetch(`${emu.urls.axiom}/user/info`, { headers: { cookie: axiomCookies.join('; ') } })
+    await fetch(`${emu.urls.aionmarket}/agents/me`, { headers: { authorization: `Bearer ${c.aionmarket.apiKey}` } })
+    const px = (await (await json(`${emu.urls.projectx}/Auth/loginKey`, { userName: c.projectx.userName, apiKey: c.projectx.apiKey })).json()) as { token: string }
+    await json(`${emu.urls.projectx}/Account/search`, { onlyActiveAccounts: true }, { authorization: `Bearer ${px.token}` })
+    const tr = (await (await json(`${emu.urls.tradeready}/auth/login`, { api_key: c.tradeready.apiKey, api_secret: c.tradeready.apiSecret })).json()) as { token: string }
+    await fetch(`${emu.urls.tradeready}/account/info`, { headers: { 'x-api-key': c.tradeready.apiKey, authorization: `Bearer ${tr.token}` } })
+    const ap = (await (await json(`${emu.urls.apala}/api/auth/token`, { api_key: c.apala.apiKey })).json()) as { access_token: string; refresh_token: string }
+    await json(`${emu.urls.apala}/api/auth/refresh`, { refresh_token: ap.refresh_token })
+    await json(`${emu.urls.apala}/api/feedback`, { message_id: 'm1' }, { authorization: `Bearer ${ap.access_token}` })
+    secrets.push(otpJwtToken, px.token, tr.token, ap.access_token, ap.refresh_token, ...axiomCookies.map((p) => p.split('=')[1] ?? ''))
+
+    const log = JSON.stringify(emu.requests.list())
+    expect(emu.requests.list().length).toBeGreaterThanOrEqual(10)
+    for (const secret of secrets.filter((s) => s.length >= 16)) expect(log).not.toContain(secret)
+    expect(emu.requests.list().map((e) => e.credential)).toEqual(
+      expect.arrayContaining(['body', 'cookie', 'bearer', 'x-api-key']),
+    )
+  })
+
   test('ports / portBase pick fixed ports; a taken port is a clear error', async () => {
     const first = await startEmulators({ ports: { apala: 0 } })
     try {
