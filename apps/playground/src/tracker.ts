@@ -57,14 +57,17 @@ export class Tracker {
             this.#event(name, 'reused stored token', 'reused the stored token (no login)')
           } else {
             row.logins++
-            this.#event(name, e.source === 'import' ? 'imported tokens' : 'logged in', e.source === 'import' ? 'imported tokens' : `logged in${this.#expiry(e.expiresAt)}`)
+            const again = row.logins > 1
+            const event = e.source === 'import' ? 'imported tokens' : again ? 'logged in again' : 'logged in'
+            this.#event(name, event, e.source === 'import' ? event : `${event}${this.#expiry(e.expiresAt)}`)
           }
         }),
         strategy.on('refresh', (e) => {
           const row = this.#row(name)
           row.refreshes++
           if (e.background) row.backgroundRefreshes++
-          this.#event(name, e.background ? 'refreshed (background)' : 'refreshed', undefined)
+          const event = e.background ? 'refreshed in the background' : 'refreshed'
+          this.#event(name, event, `${event}${this.#expiry(e.expiresAt)}`)
         }),
         strategy.on('error', (e) => {
           this.#row(name).errors++

@@ -10,7 +10,7 @@ export function renderSummary(report: ScenarioReport, style: Style): string[] {
     const r = report.providers[p]
     const mark = r.healthy && r.faults.recovered === r.faults.injected && r.requests.failed === 0 ? style.green('✓') : style.red('✗')
     lines.push(
-      `  ${mark} ${p.padEnd(11)}${String(r.logins).padStart(2)} login  ${String(r.renewals).padStart(2)} renewals  ${String(r.requests.ok).padStart(4)} ok ${String(r.requests.failed).padStart(2)} failed  faults ${r.faults.recovered}/${r.faults.injected} recovered`,
+      `  ${mark} ${p.padEnd(11)}${count(r.logins, 'login ', 'logins')}  ${count(r.renewals, 'renewal ', 'renewals')}  ${String(r.requests.ok).padStart(4)} ok ${String(r.requests.failed).padStart(2)} failed  faults ${r.faults.recovered}/${r.faults.injected} recovered`,
     )
   }
   const s = report.secondStart
@@ -26,4 +26,8 @@ export function renderSummary(report: ScenarioReport, style: Style): string[] {
     for (const e of failed) lines.push(style.red(`  ✗ ${e.name}: ${e.detail}`))
   }
   return lines
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${String(n).padStart(2)} ${n === 1 ? one : many}`
 }

@@ -2,7 +2,7 @@ import { formatSeconds, type ProviderRow } from '../tracker'
 import { pad, type Style } from './style'
 
 const COLUMNS = ['provider', 'state', 'expires in', 'logins', 'refreshes', 'ok', 'failed', 'last event'] as const
-const WIDTHS = [11, 15, 11, 7, 10, 6, 7, 0]
+const WIDTHS = [12, 16, 12, 8, 11, 6, 8, 0]
 
 /** The provider table: one header line and one line per provider. Pure: same rows, same lines. */
 export function renderTable(rows: ProviderRow[], now: number, style: Style): string[] {
