@@ -19,7 +19,9 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1)
 }
 
-const run = spawnSync(process.execPath, ['--import', 'tsx', join(app, 'src', 'main.ts'), ...process.argv.slice(2)], {
+// `pnpm start -- --json` may pass the `--` through.
+const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'))
+const run = spawnSync(process.execPath, ['--import', 'tsx', join(app, 'src', 'main.ts'), ...args], {
   cwd: app,
   stdio: 'inherit',
 })

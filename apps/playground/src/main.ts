@@ -34,6 +34,11 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   const { view, color } = chooseView(args)
+  // Ctrl-C during a redrawn table: give the cursor back before leaving.
+  process.once('SIGINT', () => {
+    if (color) process.stdout.write('\x1b[?25h\n')
+    process.exit(130)
+  })
   const style = createStyle(color)
 
   if (args.live) {
