@@ -33,7 +33,7 @@ describe('tradeready contract', () => {
     expect(claims.sub).toBe(tr.credentials.accountId)
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3600)
     expect(Date.parse(body.expires_at as string)).toBe((claims.exp ?? 0) * 1000)
-    expect(body.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/)
+    expect(body.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     expect(tr.credentials.apiKey).toMatch(/^ak_live_[\w-]{64}$/)
     expect(tr.credentials.apiSecret).toMatch(/^sk_live_[\w-]{64}$/)
   })
@@ -50,13 +50,19 @@ describe('tradeready contract', () => {
     const body = (await missing.json()) as { error: { code: string; details: { errors: { field: string }[] } } }
     expect(body.error.code).toBe('VALIDATION_ERROR')
     expect(body.error.details.errors.map((e) => e.field).sort()).toEqual(['api_key', 'api_secret'])
+    expect((body as unknown as { detail: { loc: string[]; type: string }[] }).detail).toEqual([
+      expect.objectContaining({ loc: ['body', 'api_key'], type: 'string_too_short' }),
+      expect.objectContaining({ loc: ['body', 'api_secret'], type: 'missing' }),
+    ])
 
     tr.resetRateLimits()
     const other = tr.addAccount({ displayName: 'suspended-bot' })
     tr.suspendAccount(other.accountId)
     const suspended = await post('/auth/login', { api_key: other.apiKey, api_secret: other.apiSecret })
     expect(suspended.status).toBe(403)
-    expect(((await suspended.json()) as { error: { code: string } }).error.code).toBe('ACCOUNT_SUSPENDED')
+    expect(await suspended.json()).toEqual({ error: { code: 'ACCOUNT_SUSPENDED', message: 'Account is suspended.', details: { account_id: other.accountId } } })
+    // the status is checked with the key, before the secret
+    expect((await post('/auth/login', { api_key: other.apiKey, api_secret: 'wrong' })).status).toBe(403)
     const viaKey = await get('/account/info', { 'x-api-key': other.apiKey })
     expect(viaKey.status).toBe(403)
   })
@@ -133,6 +139,9 @@ describe('tradeready contract', () => {
     expect(await none.json()).toEqual({ error: { code: 'INVALID_API_KEY', message: 'Authentication credentials are required.' } })
     const agentKey = await get('/account/info', { 'x-api-key': tr.credentials.agentApiKey })
     expect(await agentKey.json()).toMatchObject({ agent_id: tr.credentials.agentId, authenticatedWith: 'x-api-key' })
+    // an agent key names its agent; X-Agent-Id is then ignored
+    const ignored = await get('/account/info', { 'x-api-key': tr.credentials.agentApiKey, 'x-agent-id': '00000000-0000-4000-8000-000000000000' })
+    expect(await ignored.json()).toMatchObject({ agent_id: tr.credentials.agentId })
   })
 
   test('JWT errors: garbage and expired → 401 INVALID_TOKEN; revoked → 401', async () => {
@@ -213,5 +222,27 @@ describe('tradeready password endpoints', () => {
     expect(reset.status).toBe(400)
     expect((await post('/auth/reset-password', { token: 'nope', new_password: 'short' })).status).toBe(422)
     expect((await post('/auth/verify-email', { token: 'nope' })).status).toBe(400)
+  })
+})
+
+describe('tradeready per-account limits', () => {
+  test('trade routes: 100/min per account (key and JWT share the bucket), counted only after authentication', async () => {
+    const account = tr.addAccount({ displayName: 'busy-bot' })
+    const order = { symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: '1' }
+    for (let i = 0; i < 3; i++) expect((await post('/trade/order', order)).status).toBe(401)
+    const statuses: number[] = []
+    for (let i = 0; i < 100; i++) statuses.push((await post('/trade/order', order, { 'x-api-key': account.apiKey })).status)
+    expect(statuses.every((s) => s === 201)).toBe(true)
+    tr.resetRateLimits()
+    const token = await login(account.apiKey, account.apiSecret)
+    for (let i = 0; i < 99; i++) await post('/trade/order', order, { 'x-api-key': account.agentApiKey })
+    const last = await post('/trade/order', order, { authorization: `Bearer ${token}` })
+    expect(last.status).toBe(201)
+    expect(last.headers.get('x-ratelimit-remaining')).toBe('0')
+    const limited = await post('/trade/order', order, { authorization: `Bearer ${token}` })
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('x-ratelimit-limit')).toBe('100')
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMIT_EXCEEDED')
+    expect((await get('/account/info', { 'x-api-key': account.apiKey })).status).toBe(200)
   })
 })

@@ -111,6 +111,15 @@ export function createTradeReadyEmulator(
   const loginLimit = options.loginRateLimit ?? { limit: 5, windowSeconds: 60 }
   const registerLimit = options.registerRateLimit ?? { limit: 3, windowSeconds: 60 }
   const nowIso = () => new Date(clock.now()).toISOString()
+  const decisions = new WeakMap<EmulatorRequest, RateDecision>()
+  const tierFor = (path: string): { group: string; rule: RateLimit } =>
+    path.startsWith(`${base}/trade/`)
+      ? { group: 'orders', rule: { limit: 100, windowSeconds: 60 } }
+      : path.startsWith(`${base}/market/`)
+        ? { group: 'market_data', rule: { limit: 1200, windowSeconds: 60 } }
+        : { group: 'general', rule: { limit: 600, windowSeconds: 60 } }
+  const suspended = (account: { accountId: string }) =>
+    envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.', { account_id: account.accountId })
 
   function newAgent(account: Account, name: string): Agent {
     const agent: Agent = { agentId: uuid(), accountId: account.accountId, name, apiKey: `ak_live_${urlSafeToken(48)}`, archived: false, createdAt: nowIso() }
@@ -160,27 +169,36 @@ export function createTradeReadyEmulator(
     const iat = toSeconds(clock.now())
     const exp = iat + accessSeconds
     const token = tokens.issue(await signJwt(key, { sub: account.accountId, iat, exp }))
-    return json(200, { token, expires_at: new Date(exp * 1000).toISOString(), token_type: 'Bearer' })
+    return json(200, { token, expires_at: new Date(exp * 1000).toISOString().replace('.000Z', 'Z'), token_type: 'Bearer' })
   }
 
   // ---- validation (pydantic-like, strings whitespace-stripped) ----
-  type FieldError = { field: string; message: string }
-  const validationError = (errors: FieldError[]) => envelope(422, 'VALIDATION_ERROR', 'Request validation failed.', { errors })
+  type FieldError = { field: string; message: string; type?: string }
+  /**
+   * 422 body: the platform envelope (`error.code = VALIDATION_ERROR`) plus FastAPI's default `detail` list, which is
+   * what the stored backend answers for pydantic errors (it registers no RequestValidationError handler). The
+   * offending input is never echoed back.
+   */
+  const validationError = (errors: FieldError[]) =>
+    json(422, {
+      error: { code: 'VALIDATION_ERROR', message: 'Request validation failed.', details: { errors: errors.map(({ field, message }) => ({ field, message })) } },
+      detail: errors.map((e) => ({ type: e.type ?? 'value_error', loc: ['body', e.field], msg: e.message })),
+    })
   const readBody = (req: EmulatorRequest): Record<string, unknown> | undefined =>
     !req.bodyInvalid && req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : undefined
   function str(body: Record<string, unknown>, field: string, rules: { required?: boolean; min?: number; max?: number; email?: boolean }, errors: FieldError[]): string | undefined {
     const raw = body[field]
     if (raw === undefined || raw === null) {
-      if (rules.required) errors.push({ field, message: 'Field required' })
+      if (rules.required) errors.push({ field, message: 'Field required', type: 'missing' })
       return undefined
     }
     if (typeof raw !== 'string') {
-      errors.push({ field, message: 'Input should be a valid string' })
+      errors.push({ field, message: 'Input should be a valid string', type: 'string_type' })
       return undefined
     }
     const value = raw.trim()
-    if (rules.min !== undefined && value.length < rules.min) errors.push({ field, message: `String should have at least ${rules.min} character${rules.min === 1 ? '' : 's'}` })
-    else if (rules.max !== undefined && value.length > rules.max) errors.push({ field, message: `String should have at most ${rules.max} characters` })
+    if (rules.min !== undefined && value.length < rules.min) errors.push({ field, message: `String should have at least ${rules.min} character${rules.min === 1 ? '' : 's'}`, type: 'string_too_short' })
+    else if (rules.max !== undefined && value.length > rules.max) errors.push({ field, message: `String should have at most ${rules.max} characters`, type: 'string_too_long' })
     else if (rules.email && !EMAIL.test(value)) errors.push({ field, message: 'value is not a valid email address' })
     return value
   }
@@ -192,33 +210,38 @@ export function createTradeReadyEmulator(
     let auth: Auth
     if (apiKey && !jwtOnly) {
       const viaAgent = findAgentByKey(apiKey)
-      if (viaAgent?.agent.archived) return envelope(401, 'INVALID_API_KEY', 'Agent is archived.')
       const account = viaAgent?.account ?? findByKey(apiKey)
       if (!account) return envelope(401, 'INVALID_API_KEY', 'Invalid API key.')
-      if (account.suspended) return envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.')
+      if (account.suspended) return suspended(account)
+      if (viaAgent?.agent.archived) return envelope(401, 'INVALID_API_KEY', 'Agent is archived.')
       auth = { account, agent: viaAgent?.agent ?? null, via: 'x-api-key' }
     } else if (bearer) {
       const result = await verifyJwt(key, bearer, clock.now())
       if (!result.ok) return envelope(401, 'INVALID_TOKEN', result.reason === 'expired' ? 'JWT token has expired.' : `JWT token is invalid: ${result.detail}.`)
       if (tokens.isRevoked(bearer)) return envelope(401, 'INVALID_TOKEN', 'JWT token is invalid: token revoked.')
       const account = typeof result.payload.sub === 'string' ? accounts.get(result.payload.sub) : undefined
-      if (!account) return envelope(401, 'INVALID_TOKEN', 'JWT token is invalid: unknown subject.')
-      if (account.suspended) return envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.')
+      if (!account) return envelope(401, 'INVALID_API_KEY', `Account '${String(result.payload.sub)}' referenced by token no longer exists.`)
+      if (account.suspended) return suspended(account)
       auth = { account, agent: null, via: 'bearer' }
     } else if (jwtOnly) {
       return envelope(401, 'INVALID_TOKEN', 'This endpoint requires a JWT: send Authorization: Bearer <token> (X-API-Key is not accepted here).')
     } else {
       return envelope(401, 'INVALID_API_KEY', 'Authentication credentials are required.')
     }
+    // An agent key already names its agent (X-Agent-Id is then ignored); otherwise X-Agent-Id must be an agent of
+    // the authenticated account (anti-spoofing).
     const agentHeader = req.headers['x-agent-id']?.trim()
-    if (agentHeader) {
+    if (agentHeader && !auth.agent) {
       const agent = UUID.test(agentHeader) ? auth.account.agents.find((g) => g.agentId === agentHeader.toLowerCase()) : undefined
-      if (!agent || (auth.agent && auth.agent.agentId !== agent.agentId)) {
-        return envelope(403, 'PERMISSION_DENIED', 'The agent in X-Agent-Id does not belong to this account.')
-      }
+      if (!agent) return envelope(403, 'PERMISSION_DENIED', 'The agent in X-Agent-Id does not belong to this account.')
       auth.agent = agent
     }
     req.credential = auth.via
+    // per-account rate limit, counted only once the request is authenticated (as the backend's middleware order does)
+    const tier = tierFor(req.path)
+    const decision = limiter.hit(`${tier.group}:${auth.account.apiKey}`, tier.rule)
+    decisions.set(req, decision)
+    if (!decision.allowed) return rateLimited(decision, tier.rule)
     return auth
   }
   const isResponse = (x: unknown): x is EmulatorResponse => typeof x === 'object' && x !== null && 'status' in x && !('account' in x)
@@ -235,12 +258,12 @@ export function createTradeReadyEmulator(
       const rawBalance = body.starting_balance
       if (rawBalance !== undefined && rawBalance !== null) {
         const n = typeof rawBalance === 'number' ? rawBalance : typeof rawBalance === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(rawBalance) ? Number(rawBalance) : NaN
-        if (!(n > 0)) errors.push({ field: 'starting_balance', message: 'Input should be greater than 0' })
+        if (!(n > 0)) errors.push({ field: 'starting_balance', message: 'Input should be greater than 0', type: 'greater_than' })
         else startingBalance = n.toFixed(2)
       }
       if (errors.length) return validationError(errors)
       if (email && [...accounts.values()].some((a) => a.email?.toLowerCase() === email.toLowerCase())) {
-        return envelope(409, 'DUPLICATE_ACCOUNT', 'An account with this email already exists.')
+        return envelope(409, 'DUPLICATE_ACCOUNT', `An account with email '${email}' already exists.`, { email })
       }
       const account = createAccount({ displayName: displayName || 'Agent', ...(email ? { email } : {}), ...(password ? { password } : {}), startingBalance })
       const agent = account.agents[0]
@@ -266,8 +289,9 @@ export function createTradeReadyEmulator(
       if (errors.length || !apiKey || !apiSecret) return validationError(errors)
       const account = findByKey(apiKey)
       if (!account) return envelope(401, 'INVALID_API_KEY', 'Invalid API key.')
+      // the backend checks the account status together with the key, before verifying the secret
+      if (account.suspended) return suspended(account)
       if (account.apiSecret !== apiSecret) return envelope(401, 'INVALID_API_KEY', 'API secret is invalid.')
-      if (account.suspended) return envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.')
       return issueToken(account)
     })
     .on('POST', `${base}/auth/user-login`, async (req) => {
@@ -280,7 +304,7 @@ export function createTradeReadyEmulator(
       if (errors.length || !email || !password) return validationError(errors)
       const account = [...accounts.values()].find((a) => a.email?.toLowerCase() === email.toLowerCase())
       if (!account || account.password !== password) return envelope(401, 'INVALID_API_KEY', 'Invalid email or password.')
-      if (account.suspended) return envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.')
+      if (account.suspended) return suspended(account)
       return issueToken(account)
     })
     .on('POST', `${base}/auth/forgot-password`, (req) => {
@@ -367,22 +391,28 @@ export function createTradeReadyEmulator(
     })
     .on('GET', `${base}/market/prices`, () => json(200, { prices: { BTCUSDT: '65000.00', ETHUSDT: '3200.00' }, timestamp: nowIso() }))
 
-  /** Which limit applies: auth endpoints per IP, other endpoints per credential (trade 100/min, market 1200/min, rest 600/min). */
-  function limitFor(req: EmulatorRequest): { key: string; rule: RateLimit } | undefined {
+  /** Per-IP limit of the auth endpoints (login + user-login share one group). */
+  function authLimitFor(req: EmulatorRequest): { key: string; rule: RateLimit } | undefined {
     const p = req.path
     if (p === `${base}/auth/login` || p === `${base}/auth/user-login`) return { key: `auth_login:${req.ip}`, rule: loginLimit }
     if (p === `${base}/auth/register`) return { key: `auth_register:${req.ip}`, rule: registerLimit }
-    if (!p.startsWith(`${base}/`) || p.startsWith(`${base}/auth/`)) return undefined
-    const who = req.headers['x-api-key'] ?? req.headers.authorization ?? req.ip
-    if (p.startsWith(`${base}/trade/`)) return { key: `trade:${who}`, rule: { limit: 100, windowSeconds: 60 } }
-    if (p.startsWith(`${base}/market/`)) return { key: `market:${who}`, rule: { limit: 1200, windowSeconds: 60 } }
-    return { key: `general:${who}`, rule: { limit: 600, windowSeconds: 60 } }
+    return undefined
   }
   const rateHeaders = (d: RateDecision) => ({
     'x-ratelimit-limit': String(d.limit),
     'x-ratelimit-remaining': String(d.remaining),
     'x-ratelimit-reset': String(Math.ceil(d.resetAtMs / 1000)),
   })
+
+  function rateLimited(decision: RateDecision, rule: RateLimit): EmulatorResponse {
+    return envelope(
+      429,
+      'RATE_LIMIT_EXCEEDED',
+      'Too many requests.',
+      { limit: decision.limit, window_seconds: rule.windowSeconds, retry_after_seconds: decision.retryAfterSeconds },
+      { ...rateHeaders(decision), 'retry-after': String(decision.retryAfterSeconds) },
+    )
+  }
 
   const definition: ProviderDefinition = {
     name: 'tradeready',
@@ -392,22 +422,18 @@ export function createTradeReadyEmulator(
     },
     async handle(req) {
       if (req.method === 'OPTIONS') return { status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type, x-api-key, x-agent-id' } }
-      const limit = limitFor(req)
-      const decision = limit ? limiter.hit(limit.key, limit.rule) : undefined
-      if (decision && !decision.allowed) {
-        return envelope(
-          429,
-          'RATE_LIMIT_EXCEEDED',
-          'Too many requests.',
-          { limit: decision.limit, window_seconds: limit?.rule.windowSeconds, retry_after_seconds: decision.retryAfterSeconds },
-          { ...rateHeaders(decision), 'retry-after': String(decision.retryAfterSeconds) },
-        )
+      const limit = authLimitFor(req)
+      if (limit) {
+        const decision = limiter.hit(limit.key, limit.rule)
+        decisions.set(req, decision)
+        if (!decision.allowed) return rateLimited(decision, limit.rule)
       }
       const handler = router.match(req)
       let response: EmulatorResponse
       if (handler === 'method-not-allowed') response = envelope(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed')
       else if (!handler) response = envelope(404, 'NOT_FOUND', 'Not Found')
       else response = await handler(req)
+      const decision = decisions.get(req)
       if (decision) response.headers = { ...rateHeaders(decision), ...response.headers }
       return response
     },
