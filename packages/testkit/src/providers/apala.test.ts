@@ -73,6 +73,17 @@ describe('apala contract', () => {
       original_message: 'Your payment is due.',
       authenticatedWith: 'bearer',
     })
+    const sdkShaped = await post(
+      '/api/message_optimizer',
+      {
+        company: apala.credentials.companyId,
+        customer_id: '550e8400-e29b-41d4-a716-446655440000',
+        messages: [{ content: 'Can I pay next week?', channel: 'SMS', message_id: 'c1', send_timestamp: '2024-01-15T10:30:00Z' }],
+        candidate_message: 'Sure, we can move your due date.',
+      },
+      token,
+    )
+    expect(await sdkShaped.json()).toMatchObject({ original_message: 'Sure, we can move your due date.', recommended_channel: 'SMS' })
     const fb = await post('/api/feedback', { message_id: optimized.message_id, customer_responded: true, score: 'good' }, token)
     expect(fb.status).toBe(200)
     expect(await fb.json()).toMatchObject({

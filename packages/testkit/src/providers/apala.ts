@@ -154,11 +154,13 @@ export function createApalaEmulator(
       'POST',
       '/api/message_optimizer',
       protect((req, key) => {
+        // The SDK sends {company, customer_id, messages: [{content, channel, …}], candidate_message: "<content>", …metadata}.
         const body = obj(req.body)
-        const message = body.message
+        const candidate = body.candidate_message ?? body.message
+        const history = Array.isArray(body.messages) ? body.messages.map(obj) : []
         const original =
-          typeof message === 'string' ? message : typeof obj(message).content === 'string' ? (obj(message).content as string) : typeof body.content === 'string' ? body.content : ''
-        const channel = obj(message).channel ?? body.channel
+          typeof candidate === 'string' ? candidate : typeof obj(candidate).content === 'string' ? (obj(candidate).content as string) : typeof body.content === 'string' ? body.content : ''
+        const channel = obj(candidate).channel ?? history.at(-1)?.channel ?? body.channel
         const messageId = uuid()
         messages.set(messageId, { companyId: key.companyId })
         return json(200, {
