@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AuthError, ConfigError, type AuthErrorOptions } from './errors'
+import { tokenSetSchema } from './token-set-schema'
 import type { TokenSet } from './types'
 
 /**
@@ -115,12 +116,6 @@ export async function importStoreKey(input: StoreKeyInput, origin: StoreKeyOrigi
 }
 
 /** The shape every opened token set must have. */
-export const tokenSetSchema = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string().optional(),
-  expiresAt: z.number().finite().optional(),
-  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
-})
 
 /**
  * Encrypts a token set into an envelope string. `aad` (e.g. the credential key) must be given again to open it.

@@ -1,5 +1,5 @@
 import type { $Fetch } from 'ofetch'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { createAuthFetch } from './auth-fetch'
 import { AuthError, ConfigError, TokenExpiredError, isRejection } from './errors'
 import { decodeJwtIssuedAt, resolveExpiry, SkewTracker } from './expiry'
@@ -19,6 +19,7 @@ import {
   type RefreshPoints,
 } from './schedule'
 import { assertSecureBaseURL } from './secure-url'
+import { tokenSetSchema } from './token-set-schema'
 import { SingleFlight } from './single-flight'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
 import type { TransportOptions } from './transport'
@@ -54,12 +55,6 @@ export interface Session extends AuthStrategy {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-const tokenSetSchema = z.object({
-  accessToken: z.string().min(1, 'accessToken must be a non-empty string'),
-  refreshToken: z.string().min(1).optional(),
-  expiresAt: z.number().finite().optional(),
-  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
-})
 
 /** One single-flight registry per store, so every session on the same store and key shares one refresh. */
 const flightsByStore = new WeakMap<TokenStore, SingleFlight<TokenSet>>()
@@ -349,7 +344,7 @@ class AuthSession implements Session {
     const key = await this.storeKey()
     const stale = this.#tokens
     const flights = flightsFor(this.#store)
-    const run = () => (this.#store.withLock ? this.#store.withLock(key, () => this.#obtainLocked(key, stale, request)) : this.#obtainLocked(key, stale, request))
+    const run = () => this.#withStoreLock(key, () => this.#obtainLocked(key, stale, request))
     try {
       const tokens = await flights.run(key, run)
       this.#adopt(tokens, {})
@@ -358,6 +353,26 @@ class AuthSession implements Session {
       const safe = this.#sanitize(error)
       this.#emitError(safe, request.force === 'acquire' || !stale ? 'login' : 'refresh')
       throw safe
+    }
+  }
+
+  /**
+   * Runs `fn` under the store's cross-process lock when it has one. When the lock itself cannot be had (timeout, store
+   * down) the refresh still runs, unlocked, and the failure is reported: a stuck lock must not sign a bot out.
+   */
+  async #withStoreLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const lock = this.#store.withLock
+    if (!lock) return fn()
+    let entered = false
+    try {
+      return await lock.call<TokenStore, [string, () => Promise<T>], Promise<T>>(this.#store, key, () => {
+        entered = true
+        return fn()
+      })
+    } catch (error) {
+      if (entered) throw error
+      this.#emitError(error, 'store')
+      return fn()
     }
   }
 
