@@ -90,15 +90,26 @@ export const login: Command = {
       if (field.key !== 'otp') values[field.key] = await resolveValue(field, sources)
     }
     const otpField = provider.login.find((field) => field.key === 'otp')
+    // The engine wraps what a flow callback throws; keep our own usage error (missing code) to report it as such.
+    let otpProblem: unknown
     const otp = otpField
       ? async () => {
           if (ctx.io.stdin.isTTY) ctx.out.info(`${provider.title} has emailed you a one-time code.`)
-          return resolveValue(otpField, sources)
+          try {
+            return await resolveValue(otpField, sources)
+          } catch (error) {
+            otpProblem = error
+            throw error
+          }
         }
       : undefined
     const auth = provider.build(values, { ...common, ...(otp ? { otp } : {}) })
     try {
-      await auth.login()
+      try {
+        await auth.login()
+      } catch (error) {
+        throw otpProblem ?? error
+      }
       await record(ctx, provider, values, stores, auth, baseURL)
       ctx.out.print(`Logged in to ${provider.title} as ${await provider.label(values)} — ${describeToken(auth, ctx)}. Saved in ${stores.store.dir}.`)
       return 0
