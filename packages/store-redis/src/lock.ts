@@ -44,16 +44,20 @@ async function acquire(context: LockContext, key: string, owner: string): Promis
   const lockKey = names.lock(key)
   const started = Date.now()
   const deadline = started + options.lockWaitMs
-  const maxPollMs = Math.min(Math.max(options.lockTtlMs / 5, 20), 500)
+  const maxPollMs = options.lockPollMs
   let pollMs = 10
   let unavailableSince: number | undefined
   let subscribed = false
+  let uncertain = false
   for (;;) {
     try {
       const reply = await redis.set(lockKey, owner, 'PX', options.lockTtlMs, 'NX')
       if (reply === 'OK') return { held: true }
       unavailableSince = undefined
+      // An earlier attempt may have succeeded although its answer was lost (timeout): then the lock is ours already.
+      if (uncertain && (await redis.get(lockKey)) === owner) return { held: true }
     } catch (error) {
+      uncertain = true
       const storeError = toStoreError(error, `take the lock of ${key}`, options.location)
       if (!isConnectionProblem(error)) throw storeError
       unavailableSince ??= Date.now()

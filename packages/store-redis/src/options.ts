@@ -15,6 +15,7 @@ export interface ResolvedOptions {
   prefix: string
   lockTtlMs: number
   lockWaitMs: number
+  lockPollMs: number
   commandTimeoutMs: number
   connectTimeoutMs: number
   unavailableWaitMs: number
@@ -91,7 +92,8 @@ export function resolveOptions(options: RedisTokenStoreOptions): ResolvedOptions
     prefix,
     lockTtlMs,
     lockWaitMs: positiveMs(options.lockWaitMs, 'lockWaitMs', 30_000, 0),
-    commandTimeoutMs: positiveMs(options.commandTimeoutMs, 'commandTimeoutMs', 1_000),
+    lockPollMs: positiveMs(options.lockPollMs, 'lockPollMs', Math.min(Math.max(lockTtlMs / 5, 20), 500), 10),
+    commandTimeoutMs: positiveMs(options.commandTimeoutMs, 'commandTimeoutMs', 2_000),
     connectTimeoutMs: positiveMs(options.connectTimeoutMs, 'connectTimeoutMs', 2_000),
     unavailableWaitMs: positiveMs(options.unavailableWaitMs, 'unavailableWaitMs', 1_000, 0),
     whenUnavailable,

@@ -27,7 +27,13 @@ export interface RedisTokenStoreOptions {
   lockTtlMs?: number
   /** Longest wait in ms for a lock another process holds, before `StoreError` `STORE_LOCK_TIMEOUT`. Default 30000. */
   lockWaitMs?: number
-  /** Each Redis command fails after this many ms without an answer (`RedisUnavailableError`). Default 1000. */
+  /**
+   * Longest pause in ms between two attempts to take a lock another process holds (attempts back off from 10 ms).
+   * A release message wakes waiters at once; polling covers a crashed holder and a lost message.
+   * Default `min(max(lockTtlMs / 5, 20), 500)`.
+   */
+  lockPollMs?: number
+  /** Each Redis command fails after this many ms without an answer (`RedisUnavailableError`). Default 2000. */
   commandTimeoutMs?: number
   /** Connecting to Redis fails after this many ms. Default 2000. */
   connectTimeoutMs?: number
