@@ -22,7 +22,7 @@ describe('README examples', () => {
       const agents = await tradeready.fetch('/agents') // Authorization: Bearer <jwt>, logged in on demand
       expect(account.authenticatedWith).toBe('x-api-key')
       expect(agents.authenticatedWith).toBe('bearer')
-      expect(tradeready.rateLimit).toMatchObject({ limit: 600, remaining: 599 })
+      expect(tradeready.rateLimit).toMatchObject({ limit: 600, remaining: 598 })
       tradeready.dispose()
     } finally {
       await emu.close()
