@@ -1,3 +1,4 @@
+import { decodeJwtExpiry } from '@authmux/core'
 import { UsageError } from '../errors'
 import { GLOBAL_HELP, type Command } from '../context'
 import type { FieldSpec } from '../fields'
@@ -49,6 +50,9 @@ export const importCommand: Command = {
     const values = { email: await resolveValue(PROVIDERS.axiom.identity[0]!, sources) }
     const accessToken = await resolveValue(ACCESS, sources)
     const refreshToken = await optionalValue(REFRESH, sources)
+    if (decodeJwtExpiry(accessToken) === undefined) {
+      throw new UsageError('the access token is not an Axiom access token (a JWT with an expiry) — copy the value of the auth-access-token cookie.', { command: 'import' })
+    }
     const known = await pickEntry({ ...ctx, flags: { ...ctx.flags, account: values.email } }, stores.index, provider, { required: false })
     const baseURL = baseUrlFor(ctx, provider, known)
     const auth = provider.build(values, { baseURL, store: stores.store, allowInsecureHttp: allowInsecureHttp(ctx) })
