@@ -27,7 +27,7 @@ Options:
   --plain            plain lines even on a terminal (also: NO_COLOR, CI, or stdout not a TTY)
   --store-dir <dir>  keep the encrypted token store in <dir> (default: a temporary directory)
   --live             run against the real services with credentials from the environment or a .env file
-  --env-file <path>  .env file for --live (default: ./.env where the command was run)
+  --dotenv <path>    .env file for --live (default: ./.env where the command was run)
   --requests <n>     probe requests per provider in --live mode (default 3)
   -h, --help         show this help
 `
@@ -40,7 +40,7 @@ export function parsePlaygroundArgs(argv: string[]): PlaygroundArgs {
       live: { type: 'boolean', default: false },
       plain: { type: 'boolean', default: false },
       'store-dir': { type: 'string' },
-      'env-file': { type: 'string' },
+      'dotenv': { type: 'string' },
       requests: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -56,7 +56,7 @@ export function parsePlaygroundArgs(argv: string[]): PlaygroundArgs {
     live: values.live ?? false,
     plain: values.plain ?? false,
     ...(values['store-dir'] !== undefined ? { storeDir: values['store-dir'] } : {}),
-    ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
+    ...(values['dotenv'] !== undefined ? { envFile: values['dotenv'] } : {}),
     requests,
     help: values.help ?? false,
   }

@@ -34,8 +34,11 @@ export function liveConfigFromEnv(env: Record<string, string | undefined>, otp?:
 
   // Axiom: email + password (+ the emailed code), or tokens copied from a browser session.
   const axiomAccess = get('AXIOM_ACCESS_TOKEN')
+  // One origin for every Axiom step (a proxy or an emulator); default: Axiom's own per-step hosts.
+  const axiomBase = get('AXIOM_BASE_URL') ? { baseURL: get('AXIOM_BASE_URL') } : {}
   if (get('AXIOM_EMAIL') && get('AXIOM_PASSWORD')) {
     targets.axiom = {
+      ...axiomBase,
       email: get('AXIOM_EMAIL'),
       password: get('AXIOM_PASSWORD'),
       ...(otp ? { otp } : {}),
@@ -45,7 +48,7 @@ export function liveConfigFromEnv(env: Record<string, string | undefined>, otp?:
       notes.push('axiom: no terminal to type the emailed code — only tokens saved by an earlier interactive run (same --store-dir) will work')
     }
   } else if (axiomAccess) {
-    targets.axiom = { accessToken: axiomAccess, ...(get('AXIOM_REFRESH_TOKEN') ? { refreshToken: get('AXIOM_REFRESH_TOKEN') } : {}) }
+    targets.axiom = { ...axiomBase, accessToken: axiomAccess, ...(get('AXIOM_REFRESH_TOKEN') ? { refreshToken: get('AXIOM_REFRESH_TOKEN') } : {}) }
   } else {
     skipped.push({
       provider: 'axiom',

@@ -17,12 +17,13 @@ const appDir = fileURLToPath(new URL('../..', import.meta.url))
  * Runs `src/main.ts` as a child process, the way `pnpm start` does after its build step: stdout and stderr are
  * pipes (not a TTY), CI is set, and fd 3 is the canary pipe.
  */
-export function runPlayground(args: string[], timeoutMs = 50_000): Promise<PlaygroundRun> {
+export function runPlayground(args: string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<PlaygroundRun> {
+  const timeoutMs = options.timeoutMs ?? 50_000
   const started = performance.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       cwd: appDir,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', AUTHMUX_PLAYGROUND_CANARY_FD: '3' },
+      env: { ...(options.env ?? process.env), CI: 'true', NO_COLOR: '1', AUTHMUX_PLAYGROUND_CANARY_FD: '3' },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     })
     const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[], canary: [] as Buffer[] }
