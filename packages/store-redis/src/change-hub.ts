@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { whenReady } from './connection'
 import { toStoreError } from './errors'
 import { parseMessage } from './keys'
 import type { TokenChange } from './types'
@@ -11,13 +12,15 @@ export class ChangeHub {
   readonly #main: Redis
   readonly #channel: string
   readonly #location: string
+  readonly #connectTimeoutMs: number
   #subscriber: Redis | undefined
   #subscribing: Promise<void> | undefined
   #closed = false
   readonly #listeners = new Map<string, Set<(change: TokenChange) => void>>()
   readonly #waiters = new Map<string, Set<() => void>>()
 
-  constructor(main: Redis, channel: string, location: string) {
+  constructor(main: Redis, channel: string, location: string, connectTimeoutMs: number) {
+    this.#connectTimeoutMs = connectTimeoutMs
     this.#main = main
     this.#channel = channel
     this.#location = location
@@ -34,7 +37,9 @@ export class ChangeHub {
         if (channel === this.#channel) this.#dispatch(text)
       })
       this.#subscriber = subscriber
-      this.#subscribing = subscriber.subscribe(this.#channel).then(
+      this.#subscribing = whenReady(subscriber, this.#connectTimeoutMs)
+        .then(() => subscriber.subscribe(this.#channel))
+        .then(
         () => undefined,
         (error: unknown) => {
           this.#subscribing = undefined

@@ -9,6 +9,8 @@ import { EXTEND_LOCK, RELEASE_LOCK } from './scripts'
 
 export interface LockContext {
   redis: Redis
+  /** Resolves once `redis` can take commands (bounded). */
+  ready(): Promise<void>
   names: RedisNames
   hub: ChangeHub
   options: ResolvedOptions
@@ -40,7 +42,7 @@ export async function withRedisLock<T>(context: LockContext, key: string, fn: ()
 }
 
 async function acquire(context: LockContext, key: string, owner: string): Promise<Acquired> {
-  const { redis, names, hub, options } = context
+  const { redis, ready, names, hub, options } = context
   const lockKey = names.lock(key)
   const started = Date.now()
   const deadline = started + options.lockWaitMs
@@ -51,6 +53,7 @@ async function acquire(context: LockContext, key: string, owner: string): Promis
   let uncertain = false
   for (;;) {
     try {
+      await ready()
       const reply = await redis.set(lockKey, owner, 'PX', options.lockTtlMs, 'NX')
       if (reply === 'OK') return { held: true }
       unavailableSince = undefined
@@ -113,8 +116,9 @@ function keepAlive(context: LockContext, key: string, owner: string): { stop(): 
 }
 
 async function release(context: LockContext, key: string, owner: string): Promise<void> {
-  const { redis, names, options, report } = context
+  const { redis, ready, names, options, report } = context
   try {
+    await ready()
     await redis.eval(RELEASE_LOCK, 1, names.lock(key), owner, names.channel, JSON.stringify({ type: 'unlock', key }))
   } catch (error) {
     // The lock frees itself after lockTtlMs.

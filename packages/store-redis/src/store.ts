@@ -1,7 +1,7 @@
 import { importStoreKey, openTokenSet, sealTokenSet, StoreError, type TokenSet } from '@authmux/core'
 import type { Redis } from 'ioredis'
 import { ChangeHub } from './change-hub'
-import { openConnection } from './connection'
+import { openConnection, whenReady } from './connection'
 import { toStoreError } from './errors'
 import { redisNames } from './keys'
 import { withRedisLock } from './lock'
@@ -30,7 +30,8 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
   const redis: Redis = options.client ?? openConnection(resolved.url!, resolved)
   // Failures surface through the commands that fail; without a listener ioredis would print every reconnect attempt.
   if (ownsClient) redis.on('error', () => {})
-  const hub = new ChangeHub(redis, names.channel, location)
+  const ready = () => whenReady(redis, resolved.connectTimeoutMs)
+  const hub = new ChangeHub(redis, names.channel, location, resolved.connectTimeoutMs)
 
   const listeners = new Set<(error: StoreError) => void>()
   if (options.onError) listeners.add(options.onError)
@@ -51,6 +52,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
     const redisKey = names.token(credentialKey)
     let sealed: string | null
     try {
+      await ready()
       sealed = await redis.hget(redisKey, 'v')
     } catch (error) {
       const storeError = toStoreError(error, `read ${credentialKey}`, location)
@@ -80,6 +82,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
     const stamp = typeof issuedAt === 'number' && Number.isFinite(issuedAt) ? issuedAt : undefined
     const message: TokenChange = stamp === undefined ? { type: 'set', key: credentialKey } : { type: 'set', key: credentialKey, issuedAt: stamp }
     try {
+      await ready()
       await redis.eval(SET_IF_NEWER, 1, names.token(credentialKey), sealed, stamp === undefined ? '' : String(stamp), names.channel, JSON.stringify(message))
     } catch (error) {
       throw toStoreError(error, `store ${credentialKey}`, location)
@@ -88,6 +91,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
 
   async function remove(credentialKey: string): Promise<void> {
     try {
+      await ready()
       await redis.eval(DELETE_AND_PUBLISH, 1, names.token(credentialKey), names.channel, JSON.stringify({ type: 'delete', key: credentialKey }))
     } catch (error) {
       throw toStoreError(error, `delete ${credentialKey}`, location)
@@ -108,7 +112,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
     get,
     set,
     delete: remove,
-    withLock: (credentialKey, fn) => withRedisLock({ redis, names, hub, options: resolved, report }, credentialKey, fn),
+    withLock: (credentialKey, fn) => withRedisLock({ redis, ready, names, hub, options: resolved, report }, credentialKey, fn),
     onChange(credentialKey, listener) {
       const off = hub.listen(credentialKey, listener)
       hub.subscribe().catch(report)
