@@ -89,7 +89,9 @@ describe('authmux login axiom (non-interactive)', () => {
     const { email, password } = emu.credentials.axiom
     const result = await box.run(['login', 'axiom', '--otp-stdin', '--base-url', emu.urls.axiom], {
       env: { AXIOM_EMAIL: email, AXIOM_PASSWORD: password },
-      feed: async (child) => child.stdin.end(`${await emu.inbox.waitForCode(email, { timeoutMs: 10_000 })}\n`),
+      feed: async (child) => {
+        child.stdin.end(`${await emu.inbox.waitForCode(email, { timeoutMs: 10_000 })}\n`)
+      },
     })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(`Logged in to Axiom Trade as ${email}`)
