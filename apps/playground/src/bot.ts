@@ -16,6 +16,8 @@ export interface BotTargets {
     otp?: () => Promise<string>
     accessToken?: string
     refreshToken?: string
+    /** Cloudflare `cf_clearance` cookie (live only). */
+    cfClearance?: string
   }
   aionmarket?: { baseURL?: string; apiKey: string }
   projectx?: { baseURL?: string; username: string; apiKey: string }

@@ -35,7 +35,10 @@ export function liveConfigFromEnv(env: Record<string, string | undefined>, otp?:
   // Axiom: email + password (+ the emailed code), or tokens copied from a browser session.
   const axiomAccess = get('AXIOM_ACCESS_TOKEN')
   // One origin for every Axiom step (a proxy or an emulator); default: Axiom's own per-step hosts.
-  const axiomBase = get('AXIOM_BASE_URL') ? { baseURL: get('AXIOM_BASE_URL') } : {}
+  const axiomBase = {
+    ...(get('AXIOM_BASE_URL') ? { baseURL: get('AXIOM_BASE_URL') } : {}),
+    ...(get('CF_CLEARANCE') ? { cfClearance: get('CF_CLEARANCE') } : {}),
+  }
   if (get('AXIOM_EMAIL') && get('AXIOM_PASSWORD')) {
     targets.axiom = {
       ...axiomBase,
