@@ -42,7 +42,16 @@ function ping(port: number): Promise<boolean> {
 
 /** Spawns `redis-server` in the foreground (killed by `stop()` / `kill()`), waiting until it answers PING. */
 export async function startTestRedis(): Promise<TestRedis> {
-  const port = await freePort()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort())
+    } catch (error) {
+      if (attempt >= 3) throw error
+    }
+  }
+}
+
+async function startOn(port: number): Promise<TestRedis> {
   let child: ChildProcess | undefined
   const start = async () => {
     const spawned = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
@@ -56,6 +65,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     const deadline = Date.now() + 10_000
     while (Date.now() < deadline) {
       if (failure) throw failure
+      // Exited (e.g. the port was taken meanwhile): never talk to someone else's server on that port.
+      if (spawned.exitCode !== null || spawned.signalCode !== null) throw new Error(`@authmux/store-redis tests: redis-server exited at start on port ${port}.`)
       if (await ping(port)) return
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
