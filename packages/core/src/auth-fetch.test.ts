@@ -42,6 +42,10 @@ describe('strategy.fetch resilience', () => {
     server.flaky.remaining = 5
     await expect(auth.fetch('/api/flaky')).rejects.toThrow(/503/)
     expect(server.counts.api).toBe(7)
+    // A POST with an Idempotency-Key is safe to retry.
+    server.flaky.remaining = 1
+    expect(await auth.fetch('/api/flaky', { method: 'POST', body: {}, headers: { 'Idempotency-Key': 'order-1' } })).toMatchObject({ ok: true })
+    expect(server.counts.api).toBe(9)
   })
 
   it('an AbortSignal cancels the request', async () => {

@@ -13,8 +13,9 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', '
 
 /**
  * An ofetch instance bound to `strategy.baseURL` that attaches credentials to every request, renews once and
- * replays once on a 401, waits out 429s, retries 5xx/network errors for idempotent requests with backoff, follows
- * redirects by hand (credentials dropped across origins) and honours `signal` and `timeout`.
+ * replays once on a 401, waits out 429s, retries 5xx/network errors with backoff for idempotent requests (GET, HEAD,
+ * OPTIONS, PUT, DELETE, or any request carrying an `Idempotency-Key` header), follows redirects by hand (credentials
+ * dropped across origins) and honours `signal` and `timeout`.
  */
 export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOptions = {}): $Fetch {
   const internals = (strategy as unknown as Record<symbol, SessionInternals | undefined>)[SESSION_INTERNALS]
@@ -63,7 +64,8 @@ function sessionFetch(internals: SessionInternals): FetchFn {
     const url = toURL(input, internals.baseURL)
     const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
     assertSecureURL(url, label)
-    const idempotent = IDEMPOTENT_METHODS.has(method)
+    // A request with an Idempotency-Key may be retried whatever its method: the server deduplicates it.
+    const idempotent = IDEMPOTENT_METHODS.has(method) || new Headers(init.headers).has('idempotency-key')
     const replayable = isReplayableBody(init.body)
     for (let attempt = 0; ; attempt++) {
       const headers = new Headers(init.headers)
