@@ -60,9 +60,9 @@ describe('authmux login axiom (non-interactive)', () => {
   })
 
   it('a second login reuses the stored session: no password, no code, no login call', async () => {
-    // A 1-second access token is past the engine's must-refresh point by the time the next command runs: that
-    // reuse renews it with the stored refresh token (the CLI process runs on the real clock, not the emulator's).
-    emu.setLifetimes({ axiom: { accessSeconds: 1 } })
+    // An access token issued already expired is past the engine's must-refresh point: the next command's reuse
+    // renews it with the stored refresh token (the CLI process runs on the real clock, not the emulator's).
+    emu.setLifetimes({ axiom: { accessSeconds: -60 } })
     expect((await loginAxiom()).code).toBe(0)
     emu.setLifetimes({ axiom: { accessSeconds: 960 } })
     const again = await box.run(['login', 'axiom', '--email', emu.credentials.axiom.email, '--base-url', emu.urls.axiom])
