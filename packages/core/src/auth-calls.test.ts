@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidCredentialsError, ProviderError, TokenExpiredError } from './errors'
+import { MemoryTokenStore } from './memory-store'
 import { createSession } from './session'
 import { CANARY_API_KEY } from './testing/canaries'
 import { testFlow } from './testing/test-flow'
@@ -92,5 +93,24 @@ describe('auth calls', () => {
     expect(error.message).toBe('@authmux/core-test: mapped')
     expect(error.providerCode).toBe('unauthorized')
     expect(server.counts.api).toBe(2)
+  })
+
+  it('logout() in a fresh process revokes the stored session at the provider and deletes it', async () => {
+    server = await startTokenServer()
+    const store = new MemoryTokenStore()
+    const revoked: string[] = []
+    const flow = testFlow(server.url, {
+      revoke: async (tokens) => {
+        revoked.push(tokens.accessToken)
+      },
+    })
+    const first = createSession(flow, { store })
+    await first.login()
+    const token = first.accessToken!
+    const fresh = createSession(flow, { store })
+    await fresh.logout()
+    expect(revoked).toEqual([token])
+    expect(await store.get(await fresh.storeKey())).toBeUndefined()
+    expect(fresh.status().state).toBe('signed-out')
   })
 })

@@ -31,6 +31,8 @@ export type StoreErrorCode =
   | 'STORE_LOCK_TIMEOUT'
   /** Any other I/O failure of the store's backend. */
   | 'STORE_IO'
+  /** The store's backend (Redis, a network service) could not be reached. */
+  | 'STORE_UNAVAILABLE'
 
 export interface StoreErrorOptions extends Omit<AuthErrorOptions, 'code'> {
   code: StoreErrorCode

@@ -220,6 +220,8 @@ class AuthSession implements Session {
   }
 
   async logout(): Promise<void> {
+    // Tokens only in the store (a fresh process) are revoked at the provider too.
+    await this.#load()
     const tokens = this.#tokens
     this.#cancelSchedule()
     if (tokens && this.#flow.revoke) {

@@ -2,13 +2,13 @@ import { StoreError, type StoreErrorOptions } from '@authmux/core'
 import { PACKAGE_NAME } from './options'
 
 /**
- * Redis could not be reached (refused, timed out, connection lost, still loading). Code `STORE_IO`. The engine keeps
+ * Redis could not be reached (refused, timed out, connection lost, still loading). Code `STORE_UNAVAILABLE`. The engine keeps
  * serving a still-valid token and reports it as an `'error'` event; it never logs out because of it.
  */
 export class RedisUnavailableError extends StoreError {
   override name = 'RedisUnavailableError'
   constructor(message: string, options: Omit<StoreErrorOptions, 'code'>) {
-    super(message, { ...options, code: 'STORE_IO' })
+    super(message, { ...options, code: 'STORE_UNAVAILABLE' })
   }
 }
 

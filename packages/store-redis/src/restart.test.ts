@@ -76,7 +76,7 @@ describe('Redis restarted mid-run', () => {
     expect(emulator.stats.get()).toMatchObject({ logins: 1, refreshes: 1, unauthorized: 0 })
     expect(auth.status().state).toBe('valid')
     expect(errors.length).toBeGreaterThan(0)
-    expect(errors.every((error) => error.name === 'RedisUnavailableError' || (error as { code?: string }).code === 'STORE_IO')).toBe(true)
+    expect(errors.every((error) => error.name === 'RedisUnavailableError' || (error as { code?: string }).code === 'STORE_UNAVAILABLE')).toBe(true)
 
     await redis.start()
     // The store recovers by itself: reads work again (Redis came back empty: no persistence in this test) …

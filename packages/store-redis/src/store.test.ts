@@ -154,7 +154,7 @@ describe('options and failures', () => {
       expect(Date.now() - started).toBeLessThan(2_500)
       expect(error).toBeInstanceOf(RedisUnavailableError)
       expect(error).toBeInstanceOf(StoreError)
-      expect((error as StoreError).code).toBe('STORE_IO')
+      expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
       expect((error as Error).message).toMatch(/^@authmux\/store-redis: Redis at redis:\/\/127\.0\.0\.1:1\/0 is unavailable/)
       expect(JSON.stringify(error)).not.toContain('pw-canary')
       expect((error as Error).message).not.toContain('pw-canary')
