@@ -2,7 +2,7 @@ export { createKeySecretJwtAuth } from './auth'
 export { createKeySecretJwtFlow } from './flow'
 export type { KeySecretJwtConfig, RevalidateEndpoint, TokenAttachment, TokenFields } from './types'
 export type { FieldSelector } from './fields'
-export { OrderSubmissionUncertainError, withProviderCode } from './errors'
+export { OrderSubmissionUncertainError } from './errors'
 
 export { createTradeReadyAuth, type TradeReadyAuth, type TradeReadyAuthOptions, type TradeReadyUserCredentials } from './presets/tradeready/auth'
 export { registerTradeReadyAccount, type TradeReadyRegisterOptions, type TradeReadyRegistration } from './presets/tradeready/register'

@@ -1,5 +1,4 @@
 import { type AuthError, InvalidCredentialsError, ProviderError, TokenExpiredError } from '@authmux/core'
-import { withProviderCode } from '../../errors'
 import { PACKAGE_NAME } from '../../options'
 import { PROJECTX_LOGIN_ERROR_CODES, PROJECTX_VALIDATE_ERROR_CODES } from './constants'
 
@@ -30,7 +29,7 @@ export function projectXLoginError(body: { errorCode?: number | null | undefined
   const said = body.errorMessage ? ` ("${body.errorMessage}")` : ''
   const message = `${PACKAGE_NAME}: ProjectX login failed with ${name} (errorCode ${code})${said} — ${LOGIN_FIXES[code] ?? 'see the provider message.'}`
   if (code === 1 || code === 2 || code === 3) {
-    return withProviderCode(new InvalidCredentialsError(message, { provider, status: 200 }), code)
+    return new InvalidCredentialsError(message, { provider, status: 200, providerCode: code })
   }
   return new ProviderError(message, { provider, status: 200, providerCode: code })
 }
@@ -42,11 +41,9 @@ export function projectXLoginError(body: { errorCode?: number | null | undefined
 export function projectXValidateError(body: { errorCode?: number | null | undefined; errorMessage?: string | null | undefined }): AuthError {
   const code = body.errorCode ?? 4
   const name = nameOf(code, PROJECTX_VALIDATE_ERROR_CODES)
-  return withProviderCode(
-    new TokenExpiredError(`${PACKAGE_NAME}: ProjectX /Auth/validate refused the session with ${name} (errorCode ${code}) — logging in again with the API key.`, {
-      provider,
-      status: 200,
-    }),
-    code,
-  )
+  return new TokenExpiredError(`${PACKAGE_NAME}: ProjectX /Auth/validate refused the session with ${name} (errorCode ${code}) — logging in again with the API key.`, {
+    provider,
+    status: 200,
+    providerCode: code,
+  })
 }

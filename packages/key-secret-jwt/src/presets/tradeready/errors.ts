@@ -1,6 +1,5 @@
 import { type AuthError, InvalidCredentialsError, ProviderError, RateLimitError, TokenExpiredError } from '@authmux/core'
 import { z } from 'zod'
-import { withProviderCode } from '../../errors'
 import { PACKAGE_NAME } from '../../options'
 
 /** TradeReady's error envelope: `{"error":{"code":"UPPER_SNAKE","message":"…","details":{…}}}`. */
@@ -48,22 +47,20 @@ export function tradeReadyError(
   const { code, message, details } = parsed.data.error
   const provider = 'tradeready'
   const status = response.status
+  const options = { provider, status, providerCode: code }
   const said = message ? ` ("${message}")` : ''
   const text = `${PACKAGE_NAME}: TradeReady ${response.during === 'auth' ? 'login' : 'request'} failed with ${code} (HTTP ${status})${said} — ${FIXES[code] ?? 'see the provider message.'}`
   switch (code) {
     case 'INVALID_API_KEY':
     case 'ACCOUNT_NOT_FOUND':
-      return withProviderCode(new InvalidCredentialsError(text, { provider, status }), code)
+      return new InvalidCredentialsError(text, options)
     case 'INVALID_TOKEN':
-      return withProviderCode(
-        response.during === 'auth' ? new InvalidCredentialsError(text, { provider, status }) : new TokenExpiredError(text, { provider, status }),
-        code,
-      )
+      return response.during === 'auth' ? new InvalidCredentialsError(text, options) : new TokenExpiredError(text, options)
     case 'RATE_LIMIT_EXCEEDED': {
       const retryAfterMs = tradeReadyRetryAfterMs(response.headers, details, now)
-      return withProviderCode(new RateLimitError(text, { provider, status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }), code)
+      return new RateLimitError(text, { ...options, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) })
     }
     default:
-      return new ProviderError(text, { provider, status, providerCode: code })
+      return new ProviderError(text, options)
   }
 }
