@@ -1,9 +1,5 @@
-import { ProviderError, ResponseShapeError, assertSecureBaseURL } from '@authmux/core'
 import { z } from 'zod'
-import { PACKAGE_NAME, optionOrEnv } from '../../options'
-import { joinPath } from '../../paths'
-import { TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'
-import { tradeReadyError } from './errors'
+import { buildTradeReadyAuth } from './session'
 
 /** Options of `registerTradeReadyAccount` (`POST /auth/register`, unauthenticated, 3 calls/min per IP). */
 export interface TradeReadyRegisterOptions {
@@ -59,41 +55,27 @@ const HIDDEN = '[redacted]'
 
 /** Creates a TradeReady account (`POST /auth/register`) and returns its API key and the once-only API secret. */
 export async function registerTradeReadyAccount(options: TradeReadyRegisterOptions = {}): Promise<TradeReadyRegistration> {
-  const baseURL = optionOrEnv(options.baseURL, TRADEREADY_API_URL_ENV) ?? TRADEREADY_DEFAULT_BASE_URL
-  assertSecureBaseURL(baseURL, { allowInsecureHttp: options.allowInsecureHttp ?? false, provider: 'tradeready', packageName: PACKAGE_NAME })
   const body: Record<string, string> = {}
   if (options.displayName !== undefined) body.display_name = options.displayName
   if (options.email !== undefined) body.email = options.email
   if (options.password !== undefined) body.password = options.password
   if (options.startingBalance !== undefined) body.starting_balance = options.startingBalance
-  const doFetch = options.fetch ?? globalThis.fetch
-  const response = await doFetch(joinPath(baseURL, '/auth/register'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-  })
-  const data: unknown = await response.json().catch(() => undefined)
-  if (!response.ok) {
-    const error =
-      tradeReadyError({ status: response.status, headers: response.headers, data, during: 'auth' }) ??
-      new ProviderError(`${PACKAGE_NAME}: TradeReady /auth/register failed with HTTP ${response.status} — check baseURL and the fields sent.`, {
-        provider: 'tradeready',
-        status: response.status,
-      })
-    if (options.password) redactMessage(error, options.password)
-    throw error
-  }
-  const parsed = registerResponse.safeParse(data)
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') ?? ''
-    throw new ResponseShapeError(`${PACKAGE_NAME}: TradeReady /auth/register answered an unexpected body (field "${field}") — check baseURL.`, {
-      provider: 'tradeready',
-      field,
-    })
-  }
-  return toRegistration(parsed.data)
+  // A session-only TradeReady session: only its transport is used (origin check, timeout, typed and redacted errors).
+  const session = buildTradeReadyAuth(
+    {
+      storeKey: 'tradeready:register',
+      baseURL: options.baseURL,
+      allowInsecureHttp: options.allowInsecureHttp,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      // A 429 is reported at once (RateLimitError with retryAfterMs), not waited out.
+      maxRateLimitWaitMs: 0,
+    },
+    { secrets: [options.password] },
+  )
+  // Never retried: a repeated registration could create a second account.
+  const response = await session.request({ url: '/auth/register', json: body, schema: registerResponse, retry: false })
+  return toRegistration(response.data)
 }
 
 function toRegistration(data: z.infer<typeof registerResponse>): TradeReadyRegistration {
@@ -116,8 +98,4 @@ function toRegistration(data: z.infer<typeof registerResponse>): TradeReadyRegis
   Object.defineProperty(registration, 'toJSON', { value: safe, enumerable: false })
   Object.defineProperty(registration, Symbol.for('nodejs.util.inspect.custom'), { value: safe, enumerable: false })
   return registration
-}
-
-function redactMessage(error: Error, secret: string): void {
-  if (error.message.includes(secret)) error.message = error.message.split(secret).join(HIDDEN)
 }

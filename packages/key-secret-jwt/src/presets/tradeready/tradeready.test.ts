@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
-import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, type Session, TokenExpiredError } from '@authmux/core'
+import { ConfigError, InvalidCredentialsError, MemoryTokenStore, ProviderError, RateLimitError, type Session, TokenExpiredError } from '@authmux/core'
 import { startTradeReadyEmulator, type TradeReadyEmulator } from '@authmux/testkit'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { expectNoSecrets, recordEvents, rejectionOf } from '../../test-support'
 import { createTradeReadyAuth, type TradeReadyAuth, type TradeReadyAuthOptions } from './auth'
 import { tradeReadyError } from './errors'
@@ -14,6 +14,7 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   for (const s of sessions.splice(0)) s.dispose()
+  vi.unstubAllEnvs()
   await emu.close()
 })
 
@@ -118,6 +119,45 @@ describe('createTradeReadyAuth', () => {
     expect(duplicate.message).toContain('userLogin')
     const invalid = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, email: 'not-an-email' }))
     expect(invalid).toMatchObject({ providerCode: 'VALIDATION_ERROR', status: 422 })
+  })
+
+  it('register() goes through the engine transport: never retried, the password redacted from errors', async () => {
+    emu.faults.inject({ path: '/api/v1/auth/register', fault: { kind: 'status', status: 503 } })
+    const unavailable = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, displayName: 'bot-3' }))
+    expect(unavailable).toBeInstanceOf(ProviderError)
+    expect(unavailable).toMatchObject({ status: 503 })
+    expect(emu.requests.list({ path: '/api/v1/auth/register' })).toHaveLength(1)
+
+    const password = 'CANARY-register-pw-81f2'
+    const echoing: typeof fetch = async () =>
+      new Response(JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: `password ${password} is too common` } }), {
+        status: 422,
+        headers: { 'content-type': 'application/json' },
+      })
+    const echoed = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, email: 'x@tradeready.test', password, fetch: echoing }))
+    expect(echoed).toMatchObject({ providerCode: 'VALIDATION_ERROR', status: 422 })
+    expectNoSecrets([echoed], [password])
+  })
+
+  it('session-only: { storeKey, store } without credentials uses the stored JWT on every route, then logs out', async () => {
+    vi.stubEnv('TRADEREADY_API_KEY', '')
+    vi.stubEnv('TRADEREADY_API_SECRET', '')
+    const store = new MemoryTokenStore()
+    await auth({ store, storeKey: 'tradeready:bot' }).fetch('/agents')
+    const stored = createTradeReadyAuth({ store, storeKey: 'tradeready:bot', baseURL: emu.url, now: () => emu.clock.now() })
+    sessions.push(stored)
+    expect((await stored.fetch('/agents')).authenticatedWith).toBe('bearer')
+    expect((await stored.fetch('/account/info')).authenticatedWith).toBe('bearer')
+    expect(emu.requests.list({ path: '/api/v1/account/info' })[0]!.headers['x-api-key']).toBeUndefined()
+    expect(emu.stats.get().logins).toBe(1)
+
+    await stored.logout()
+    expect(await store.get('tradeready:bot')).toBeUndefined()
+    const signedOut = await rejectionOf(stored.fetch('/agents'))
+    expect(signedOut).toBeInstanceOf(TokenExpiredError)
+    expect(signedOut.message).toContain('authmux login tradeready')
+    expect(emu.stats.get().logins).toBe(1)
+    expect(() => createTradeReadyAuth({ store, baseURL: emu.url })).toThrow(/apiKey is missing — pass \{ apiKey \} or set TRADEREADY_API_KEY.*storeKey/)
   })
 
   it('maps the {error:{code,message}} envelope to typed errors, keeping providerCode', async () => {
