@@ -8,9 +8,12 @@ import { projectXLoginResponse, projectXValidateResponse } from './schemas'
 
 /** Options of `createProjectXAuth`. Every `SessionOptions` field is accepted too (e.g. `refreshWindow: { fraction: 0.8 }`). */
 export interface ProjectXAuthOptions extends SessionOptions {
-  /** Platform user name the API key belongs to. Default `PROJECT_X_USERNAME`. */
+  /** Platform user name the API key belongs to. Default `PROJECT_X_USERNAME`. Required with `apiKey`. */
   username?: string
-  /** ProjectX API key (more than 10 characters). Default `PROJECT_X_API_KEY`. Secret. */
+  /**
+   * ProjectX API key (more than 10 characters). Default `PROJECT_X_API_KEY`. Required unless `storeKey` names a
+   * stored session (session-only mode: the session is revalidated and logged out, never logged into). Secret.
+   */
   apiKey?: string
   /** Trading account to work with, by name (kept in `meta.accountName`). Default `PROJECT_X_ACCOUNT_NAME`. */
   accountName?: string
@@ -32,12 +35,16 @@ const provider = 'projectx'
  * ProjectX Gateway (TopstepX and other firms): `userName` + API key → JWT at `/Auth/loginKey`, revalidated through
  * `/Auth/validate` 5 minutes before `exp` (falling back to a new login), `Authorization: Bearer` on every call,
  * `/Auth/logout` on `logout()`. `await using auth = createProjectXAuth(…)` stops its timer at scope end.
+ * With only `{ storeKey, store }` it uses (and can log out) a session saved earlier.
  */
 export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXAuth {
   const { username: usernameOption, apiKey: apiKeyOption, accountName: accountNameOption, baseURL: baseURLOption, ...session } = options
-  const username = requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME' })
-  const apiKey = requireOption(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY' })
-  if (apiKey.length <= 10) {
+  // Session-only: no API key but an explicit storeKey — use (renew, log out) the stored session, never log in.
+  const sessionOnly = session.storeKey !== undefined && optionOrEnv(apiKeyOption, 'PROJECT_X_API_KEY') === undefined
+  const hint = 'Or pass { storeKey } to use a stored session without credentials.'
+  const username = sessionOnly ? optionOrEnv(usernameOption, 'PROJECT_X_USERNAME') : requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME', hint })
+  const apiKey = sessionOnly ? undefined : requireOption(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY', hint })
+  if (apiKey !== undefined && apiKey.length <= 10) {
     throw new ConfigError(`${PACKAGE_NAME}: apiKey looks too short (10 characters or fewer) — copy the full key from the ProjectX platform (PROJECT_X_API_KEY).`, {
       provider,
       field: 'apiKey',
@@ -71,6 +78,8 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
       identity: username,
     }),
     refreshWindow: { beforeExpiryMs: PROJECTX_REFRESH_BEFORE_EXPIRY_MS },
+    canAcquire: !sessionOnly,
+    loginHint: 'Run `authmux login projectx`, or pass { username, apiKey } (or set PROJECT_X_USERNAME and PROJECT_X_API_KEY).',
     replayOn401: (request: { url: URL; method: string }) => projectXReplayOn401(request, base),
   }
 

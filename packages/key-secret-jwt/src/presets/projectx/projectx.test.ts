@@ -1,4 +1,4 @@
-import { InvalidCredentialsError, ProviderError, type Session } from '@authmux/core'
+import { InvalidCredentialsError, MemoryTokenStore, ProviderError, type Session, TokenExpiredError } from '@authmux/core'
 import { startProjectXEmulator, type ProjectXEmulator } from '@authmux/testkit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { OrderSubmissionUncertainError } from '../../errors'
@@ -14,6 +14,7 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   for (const s of sessions.splice(0)) s.dispose()
+  vi.unstubAllEnvs()
   await emu.close()
 })
 
@@ -125,6 +126,43 @@ describe('createProjectXAuth', () => {
       body: JSON.stringify({ onlyActiveAccounts: true }),
     })
     expect(replay.status).toBe(401)
+  })
+
+  it('session-only: { storeKey, store } without credentials revalidates and logs out the stored session', async () => {
+    vi.stubEnv('PROJECT_X_USERNAME', '')
+    vi.stubEnv('PROJECT_X_API_KEY', '')
+    const store = new MemoryTokenStore()
+    await search(auth({ store, storeKey: 'projectx:bot' }))
+    const stored = createProjectXAuth({ store, storeKey: 'projectx:bot', baseURL: emu.url, now: () => emu.clock.now() })
+    sessions.push(stored)
+    await search(stored)
+    expect(emu.stats.get().logins).toBe(1)
+    emu.clock.advance(stored.expiresAt! - emu.clock.now() - 10_000) // past the must point: renewed through /Auth/validate
+    await search(stored)
+    expect(emu.stats.get()).toMatchObject({ logins: 1, validates: 1 })
+
+    await stored.logout()
+    expect(emu.requests.list({ path: '/api/Auth/logout' })).toMatchObject([{ status: 200, credential: 'bearer' }])
+    expect(await store.get('projectx:bot')).toBeUndefined()
+    const signedOut = await rejectionOf(search(stored))
+    expect(signedOut).toBeInstanceOf(TokenExpiredError)
+    expect(signedOut.message).toContain('authmux login projectx')
+    expect(emu.stats.get().logins).toBe(1)
+    expect(() => createProjectXAuth({ store, username: 'a', baseURL: emu.url })).toThrow(/apiKey is missing — pass \{ apiKey \} or set PROJECT_X_API_KEY.*storeKey/)
+  })
+
+  it('session-only: when /Auth/validate refuses, the error says how to log in (no loginKey without credentials)', async () => {
+    vi.stubEnv('PROJECT_X_API_KEY', '')
+    const store = new MemoryTokenStore()
+    await auth({ store, storeKey: 'projectx:bot' }).login()
+    const stored = createProjectXAuth({ store, storeKey: 'projectx:bot', baseURL: emu.url, now: () => emu.clock.now() })
+    sessions.push(stored)
+    emu.revokeAllTokens()
+    emu.clock.advance(DAY_MS - 10_000)
+    const error = await rejectionOf(search(stored))
+    expect(error).toBeInstanceOf(TokenExpiredError)
+    expect(error.message).toMatch(/cannot be renewed without credentials\. Run `authmux login projectx`, or pass \{ username, apiKey \}/)
+    expect(emu.stats.get()).toMatchObject({ logins: 1, validates: 1 })
   })
 
   it('getSessionToken() returns a valid token, logging in first', async () => {
