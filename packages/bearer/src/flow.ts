@@ -1,4 +1,4 @@
-import { ConfigError, fingerprint, RateLimitError, type AuthFlow, type OutgoingRequest, type TokenSet } from '@authmux/core'
+import { ConfigError, fingerprint, type AuthFlow, type OutgoingRequest, type TokenSet } from '@authmux/core'
 import { keyRejected } from './errors'
 import { formatCredential } from './header'
 
@@ -59,27 +59,10 @@ export function createBearerFlow(config: BearerFlowConfig): AuthFlow {
     replayOn401() {
       return keyRejected(packageName, name, config.envName)
     },
-    toError({ status, headers }) {
-      if (status === 401) return keyRejected(packageName, name, config.envName)
-      if (status === 429) {
-        // The engine already waited out every Retry-After it could; this one was too long (or missing).
-        const retryAfterMs = retryAfterSecondsMs(headers.get('retry-after'))
-        return new RateLimitError(
-          `${packageName}: ${name} is rate limiting this key (HTTP 429)${retryAfterMs === undefined ? '' : `; retry in ${Math.ceil(retryAfterMs / 1000)} s`}. Slow down, or raise maxRateLimitWaitMs to wait automatically.`,
-          { provider: name, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
-        )
-      }
-      return undefined
+    // Only the 401 is ours; a 429 the engine did not wait out becomes its RateLimitError (with retryAfterMs).
+    toError({ status }) {
+      return status === 401 ? keyRejected(packageName, name, config.envName) : undefined
     },
   }
   return flow
-}
-
-/** `Retry-After` in delta-seconds or HTTP-date form, as ms from now. */
-function retryAfterSecondsMs(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined
-  const seconds = Number(value)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
 }

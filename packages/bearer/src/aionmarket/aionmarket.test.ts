@@ -168,6 +168,8 @@ describe('request headers and rate limits', () => {
     emu.faults.inject({ path: '/agents/me', fault: { kind: 'rate-limit', retryAfterSeconds: 30 } })
     const error = await auth.me().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RateLimitError)
+    expect(error).toMatchObject({ provider: 'aionmarket', status: 429, retryAfterMs: 30_000 })
+    expect((error as Error).message).toMatch(/^@authmux\/bearer: aionmarket is rate limiting \/bvapi\/agents\/me \(HTTP 429\); retry in 30 s/)
   })
 })
 
