@@ -14,7 +14,15 @@ export interface ApiKeyRefreshAuth extends Session {
 /** Internal: builds the strategy for a validated provider configuration. */
 export function buildApiKeyRefreshAuth(
   options: ApiKeyRefreshAuthOptions,
-  preset: { packageName: string; name: string; envKey?: string; refreshWindow?: { beforeExpiryMs: number } },
+  preset: {
+    packageName: string
+    name: string
+    envKey?: string
+    refreshWindow?: { beforeExpiryMs: number }
+    loginHint?: string
+    /** Without an API key, an explicit `storeKey` means session-only (use the stored tokens, never exchange). */
+    allowSessionOnly?: boolean
+  },
 ): ApiKeyRefreshAuth {
   const {
     apiKey: rawKey,
@@ -30,7 +38,14 @@ export function buildApiKeyRefreshAuth(
     ...session
   } = options
   const where = { packageName: preset.packageName, provider: preset.name }
-  const apiKey = checkSecret(rawKey, 'apiKey', { ...where, ...(preset.envKey ? { envName: preset.envKey } : {}) })
+  const sessionOnly = preset.allowSessionOnly === true && session.storeKey !== undefined && (rawKey === undefined || rawKey === '')
+  const apiKey = sessionOnly
+    ? undefined
+    : checkSecret(rawKey, 'apiKey', {
+        ...where,
+        ...(preset.envKey ? { envName: preset.envKey } : {}),
+        ...(preset.allowSessionOnly ? { hint: 'Or pass { storeKey } to use a stored session without the key.' } : {}),
+      })
   const baseURL = checkURL(rawBase, where).href.replace(/\/+$/, '')
   const flow = createApiKeyRefreshFlow({
     name: preset.name,
@@ -45,6 +60,7 @@ export function buildApiKeyRefreshAuth(
     scheme: scheme === null || scheme === '' ? null : checkToken(scheme, 'scheme', 'Bearer', where),
     metaFields: metaFields ?? {},
     ...(preset.refreshWindow ? { refreshWindow: preset.refreshWindow } : {}),
+    ...(preset.loginHint ? { loginHint: preset.loginHint } : {}),
   })
   const strategy = createSession(flow, session)
   Object.defineProperties(strategy, {

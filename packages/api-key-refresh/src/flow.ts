@@ -15,7 +15,8 @@ export interface ApiKeyRefreshFlowConfig {
   name: string
   packageName: string
   baseURL: string
-  apiKey: string
+  /** Undefined in session-only mode: stored tokens are used and refreshed, the key is never exchanged. */
+  apiKey: string | undefined
   tokenPath: string
   refreshPath: string
   apiKeyField: string
@@ -24,6 +25,8 @@ export interface ApiKeyRefreshFlowConfig {
   scheme: string | null
   metaFields: Readonly<Record<string, string>>
   refreshWindow?: RefreshWindow
+  /** How a signed-out user gets a session (the engine appends it to its signed-out errors). */
+  loginHint?: string
 }
 
 /** Statuses of the refresh endpoint that mean "this refresh token no longer works". */
@@ -52,8 +55,10 @@ export function createApiKeyRefreshFlow(config: ApiKeyRefreshFlowConfig): AuthFl
     baseURL: config.baseURL,
     credentialHeaders: [config.header],
     secrets: [config.apiKey],
-    identity: fingerprint(config.apiKey),
+    canAcquire: config.apiKey !== undefined,
+    ...(config.apiKey !== undefined ? { identity: fingerprint(config.apiKey) } : {}),
     ...(config.refreshWindow ? { refreshWindow: config.refreshWindow } : {}),
+    ...(config.loginHint ? { loginHint: config.loginHint } : {}),
 
     async acquire(ctx) {
       const { data } = await ctx.request({

@@ -6,11 +6,14 @@ interface Where {
 }
 
 /** A required string option that goes into a header or JSON body: non-empty, no whitespace or control characters. */
-export function checkSecret(value: unknown, field: string, where: Where & { envName?: string }): string {
+export function checkSecret(value: unknown, field: string, where: Where & { envName?: string; hint?: string }): string {
   const source = where.envName ? `${field} (or ${where.envName})` : field
   if (value === undefined || value === null || value === '') {
-    const hint = where.envName ? ` or set ${where.envName}` : ''
-    throw new ConfigError(`${where.packageName}: ${field} is missing — pass { ${field}: '…' }${hint}.`, { provider: where.provider, field })
+    const env = where.envName ? ` or set ${where.envName}` : ''
+    throw new ConfigError(`${where.packageName}: ${field} is missing — pass { ${field}: '…' }${env}.${where.hint ? ` ${where.hint}` : ''}`, {
+      provider: where.provider,
+      field,
+    })
   }
   if (typeof value !== 'string') {
     throw new ConfigError(`${where.packageName}: ${source} must be a string.`, { provider: where.provider, field })

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { ConfigError, InvalidCredentialsError, MemoryTokenStore, RateLimitError } from '@authmux/core'
+import { ConfigError, InvalidCredentialsError, MemoryTokenStore, RateLimitError, TokenExpiredError } from '@authmux/core'
 import { startApalaEmulator, type ApalaEmulator } from '@authmux/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { APALA_DEFAULT_COOLDOWN_AFTER_FAILURE_MS, createApalaAuth, type ApalaAuthOptions } from '../index'
@@ -167,6 +167,46 @@ describe('refresh', () => {
     emu.revokeAllTokens()
     await expect(optimize(auth)).resolves.toMatchObject({ message_id: expect.any(String) })
     expect(emu.stats.get()).toMatchObject({ logins: 2, refreshes: 1 })
+  })
+})
+
+describe('session-only', () => {
+  /** A second instance that has only the store and its key: no API key at all. */
+  function storedSession(store: MemoryTokenStore) {
+    vi.stubEnv('APALA_API_KEY', '')
+    const auth = createApalaAuth({ baseURL: emu.url, storeKey: 'apala:bot', store, now: () => emu.clock.now(), backgroundRefresh: false })
+    open.push(auth)
+    return auth
+  }
+
+  it('{ storeKey, store } without a key uses and refreshes the stored tokens, then logs out', async () => {
+    const store = new MemoryTokenStore()
+    await apala({ store, storeKey: 'apala:bot' }).login()
+    const stored = storedSession(store)
+    await expect(optimize(stored)).resolves.toMatchObject({ message_id: expect.any(String) })
+    emu.clock.advance((LIFETIME_S - 10) * 1000) // past the must point: renewed with the refresh token
+    await expect(optimize(stored)).resolves.toMatchObject({ message_id: expect.any(String) })
+    expect(emu.stats.get()).toMatchObject({ logins: 1, refreshes: 1 })
+    expect(stored.company?.id).toBe(emu.credentials.companyId)
+
+    await stored.logout()
+    expect(await store.get('apala:bot')).toBeUndefined()
+    const signedOut = await optimize(stored).catch((e: unknown) => e)
+    expect(signedOut).toBeInstanceOf(TokenExpiredError)
+    expect((signedOut as Error).message).toContain('authmux login apala')
+    expect(emu.stats.get().logins).toBe(1)
+    expect(() => createApalaAuth({ baseURL: emu.url, store })).toThrow(/apiKey is missing .*APALA_API_KEY.*storeKey/)
+  })
+
+  it('a refused refresh token ends the session with a login hint instead of exchanging a key it does not have', async () => {
+    const store = new MemoryTokenStore()
+    await apala({ store, storeKey: 'apala:bot' }).login()
+    const stored = storedSession(store)
+    emu.faults.inject({ path: '/api/auth/refresh', fault: 401 })
+    const error = await stored.refreshAccessToken().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TokenExpiredError)
+    expect((error as Error).message).toMatch(/cannot be renewed without credentials\. Run `authmux login apala`, or pass \{ apiKey \}/)
+    expect(emu.stats.get()).toMatchObject({ logins: 1, refreshes: 1 })
   })
 })
 

@@ -10,7 +10,10 @@ export const APALA_DEFAULT_COOLDOWN_AFTER_FAILURE_MS = 5 * 60_000
 
 /** Options of {@link createApalaAuth}. Every `SessionOptions` field (store, logger, retry, loginLimit, …) is accepted. */
 export interface ApalaAuthOptions extends SessionOptions {
-  /** The company's Apala API key. Default: `APALA_API_KEY`. Secret: redacted everywhere. */
+  /**
+   * The company's Apala API key. Default: `APALA_API_KEY`. Required unless `storeKey` names a stored session
+   * (session-only mode: the stored tokens are used and refreshed, the key is never exchanged). Secret.
+   */
   apiKey?: string
   /**
    * Origin of the Apala (Phoenix) server, e.g. `https://apala.example.com`. Default: `APALA_BASE_URL`.
@@ -31,7 +34,8 @@ export interface ApalaAuth extends ApiKeyRefreshAuth {
  * `POST /api/auth/refresh {refresh_token}` 60 s before expiry (the refresh token is kept, not rotated),
  * `Authorization: Bearer <access_token>` on API calls. 401/403 on the exchange are never retried, 5xx and network
  * errors are retried with backoff, and after a rejected key no new exchange is attempted for 5 minutes
- * (`loginLimit.cooldownAfterFailureMs`).
+ * (`loginLimit.cooldownAfterFailureMs`). With only `{ baseURL, storeKey, store }` it uses (and can log out) a
+ * session saved earlier.
  */
 export function createApalaAuth(options: ApalaAuthOptions = {}): ApalaAuth {
   const { apiKey, baseURL, loginLimit, ...session } = options
@@ -48,7 +52,14 @@ export function createApalaAuth(options: ApalaAuthOptions = {}): ApalaAuth {
       metaFields: { company_id: 'companyId', company_name: 'companyName', token_type: 'tokenType' },
       loginLimit: { cooldownAfterFailureMs: APALA_DEFAULT_COOLDOWN_AFTER_FAILURE_MS, ...loginLimit },
     },
-    { packageName, name: provider, envKey: 'APALA_API_KEY', refreshWindow: { beforeExpiryMs: 60_000 } },
+    {
+      packageName,
+      name: provider,
+      envKey: 'APALA_API_KEY',
+      refreshWindow: { beforeExpiryMs: 60_000 },
+      loginHint: 'Run `authmux login apala`, or pass { apiKey } (or set APALA_API_KEY).',
+      allowSessionOnly: true,
+    },
   )
   Object.defineProperty(auth, 'company', {
     enumerable: false,
