@@ -58,6 +58,8 @@ describe('Axiom errors name the fix', () => {
     const error = await auth.fetch('/user/info').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TokenExpiredError)
     expect((error as Error).message).toContain('setTokens')
+    expect((error as Error).message).toContain('run `authmux login axiom`')
+    expect((error as Error).message).toContain('AXIOM_EMAIL and AXIOM_PASSWORD')
     expect(emu.stats.get().requests).toBe(0)
   })
 

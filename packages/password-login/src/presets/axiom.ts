@@ -22,6 +22,9 @@ export const AXIOM_HOSTS = {
 /** Access tokens live 960 s; refresh this long before expiry. */
 export const AXIOM_REFRESH_BEFORE_EXPIRY_MS = 2 * 60_000
 
+const AXIOM_CREDENTIALS_HELP = 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.'
+const AXIOM_OTP_HELP = `To log in once interactively run \`authmux login axiom\` and reuse the saved tokens through the same store. ${AXIOM_TOKEN_IMPORT_HELP}`
+
 /** Options of `createAxiomAuth`. Every `SessionOptions` field (store, refreshWindow, logger, now …) is accepted too. */
 export interface AxiomAuthOptions extends SessionOptions {
   /** Account email. Default: env `AXIOM_EMAIL`. Not secret; names the stored session (`axiom:<email>`). */
@@ -127,11 +130,13 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
     credentialHeaders: ['Cookie'],
     defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
     toError: axiomToError,
-    otpHelp: `To log in once interactively run \`authmux login axiom\` and reuse the saved tokens through the same store. ${AXIOM_TOKEN_IMPORT_HELP}`,
-    credentialsHelp: 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.',
+    otpHelp: AXIOM_OTP_HELP,
+    credentialsHelp: AXIOM_CREDENTIALS_HELP,
   })
   const secrets = [turnstileToken, accessToken, refreshToken]
   flow.secrets = [...(flow.secrets ?? []), ...secrets]
+  // Appended by the engine to its signed-out errors (no credentials configured, or the refresh token was refused).
+  flow.loginHint = `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`
   const imported: TokenSet | undefined = accessToken ? { accessToken, ...(refreshToken ? { refreshToken } : {}) } : undefined
 
   const session = createSession(withImportedTokens(flow, imported), { ...sessionOptionsOf(options as Record<string, unknown>, AXIOM_KEYS), store })
