@@ -10,15 +10,7 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
       include: ['packages/*/src/**/*.ts'],
-      exclude: [
-        '**/*.test.ts',
-        '**/*.d.ts',
-        '**/test-support/**',
-        '**/test-support.ts',
-        '**/testing/**',
-        'packages/*/src/test/**',
-        '**/fixtures/**',
-      ],
+      exclude: ['**/*.test.ts', '**/*.d.ts', '**/test-support/**', '**/test-support.ts', '**/testing/**', 'packages/*/src/test/**', '**/fixtures/**'],
     },
   },
 })

@@ -45,7 +45,10 @@ strategies.length = 0
 const idleBytes = (idle - before) / ACCOUNTS
 const tokenBytes = (withTokens - before) / ACCOUNTS
 emit([
-  result(`many accounts: heap per idle ProjectX strategy (${ACCOUNTS} in one process)`, idleBytes, 'bytes', 2048, { goal: 'value ≤ 2048', pass: idleBytes <= 2048 }),
+  result(`many accounts: heap per idle ProjectX strategy (${ACCOUNTS} in one process)`, idleBytes, 'bytes', 2048, {
+    goal: 'value ≤ 2048',
+    pass: idleBytes <= 2048,
+  }),
   result(`many accounts: heap per idle bare engine session (createSession with a minimal flow)`, coreIdleBytes, 'bytes', 2048, {
     goal: 'value ≤ 2048',
     pass: coreIdleBytes <= 2048,

@@ -30,10 +30,18 @@ try {
   const rotationLatencies = []
   for (let cycle = 1; cycle <= ROTATIONS; cycle++) {
     const until = performance.now() + 800
-    await runUntil(() => performance.now() >= until, () => steady.fetch('/data'), steadyLatencies)
+    await runUntil(
+      () => performance.now() >= until,
+      () => steady.fetch('/data'),
+      steadyLatencies,
+    )
     // Keep requesting through the rotating session until its next rotation has landed.
     const target = rotations + 1
-    await runUntil(() => rotations >= target, () => rotating.fetch('/data'), rotationLatencies)
+    await runUntil(
+      () => rotations >= target,
+      () => rotating.fetch('/data'),
+      rotationLatencies,
+    )
   }
   steady.dispose()
   rotating.dispose()
@@ -44,7 +52,13 @@ try {
   const p99 = p(rotationLatencies, 99)
   const p99Steady = p(steadyLatencies, 99)
   emit([
-    result(`refresh-ahead: p50 latency across ${ROTATIONS} rotations (token endpoint +${TOKEN_DELAY_MS} ms) vs steady`, p(rotationLatencies, 50), 'ms', p(steadyLatencies, 50), extra),
+    result(
+      `refresh-ahead: p50 latency across ${ROTATIONS} rotations (token endpoint +${TOKEN_DELAY_MS} ms) vs steady`,
+      p(rotationLatencies, 50),
+      'ms',
+      p(steadyLatencies, 50),
+      extra,
+    ),
     result(`refresh-ahead: p99 latency across ${ROTATIONS} rotations (token endpoint +${TOKEN_DELAY_MS} ms) vs steady`, p99, 'ms', p99Steady, {
       ...extra,
       goal: 'ratio ≤ 1.10',

@@ -76,7 +76,9 @@ function table(list) {
   const fmt = (v) => (v === null || v === undefined ? '–' : Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(v))
   const lines = ['| benchmark | value | unit | baseline | ratio | goal | met |', '| --- | ---: | --- | ---: | ---: | --- | --- |']
   for (const r of list) {
-    lines.push(`| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${fmt(r.baseline)} | ${r.ratio ?? '–'} | ${r.goal ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : '**no**'} |`)
+    lines.push(
+      `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${fmt(r.baseline)} | ${r.ratio ?? '–'} | ${r.goal ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : '**no**'} |`,
+    )
   }
   return lines.join('\n')
 }

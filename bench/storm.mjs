@@ -47,13 +47,19 @@ try {
   }
 
   emit([
-    result(`refresh storm: token calls for ${STORM} concurrent requests at expiry (authmux vs axios-auth-refresh, deduplicateRefresh: false)`, authmux.refreshes, 'refresh calls', viaAxios.noDedupe.refreshCalls, {
-      goal: 'value = 1',
-      pass: authmux.refreshes === 1 && authmuxFailures === 0,
-      authmux: { refreshCalls: authmux.refreshes, unauthorized: authmux.unauthorized, failedRequests: authmuxFailures },
-      axiosAuthRefreshDeduplicateFalse: viaAxios.noDedupe,
-      axiosAuthRefreshDefaultOptions: viaAxios.default,
-    }),
+    result(
+      `refresh storm: token calls for ${STORM} concurrent requests at expiry (authmux vs axios-auth-refresh, deduplicateRefresh: false)`,
+      authmux.refreshes,
+      'refresh calls',
+      viaAxios.noDedupe.refreshCalls,
+      {
+        goal: 'value = 1',
+        pass: authmux.refreshes === 1 && authmuxFailures === 0,
+        authmux: { refreshCalls: authmux.refreshes, unauthorized: authmux.unauthorized, failedRequests: authmuxFailures },
+        axiosAuthRefreshDeduplicateFalse: viaAxios.noDedupe,
+        axiosAuthRefreshDefaultOptions: viaAxios.default,
+      },
+    ),
   ])
 } finally {
   server.close()

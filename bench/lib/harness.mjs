@@ -62,7 +62,14 @@ export const round = (value, digits = 3) => Number(value.toFixed(digits))
 
 /** One result row: `ratio` = value / baseline. */
 export function result(name, value, unit, baseline, extra = {}) {
-  return { name, value: round(value), unit, baseline: baseline === undefined ? null : round(baseline), ratio: baseline ? round(value / baseline, 4) : null, ...extra }
+  return {
+    name,
+    value: round(value),
+    unit,
+    baseline: baseline === undefined ? null : round(baseline),
+    ratio: baseline ? round(value / baseline, 4) : null,
+    ...extra,
+  }
 }
 
 /** Each benchmark script prints its rows as one JSON line prefixed with this marker. */

@@ -27,7 +27,13 @@ function workspacePackages(base) {
       const file = join(groupDir, entry, 'package.json')
       if (!existsSync(file)) continue
       const pkg = JSON.parse(readFileSync(file, 'utf8'))
-      list.push({ name: pkg.name, dir: `${group}/${entry}`, version: pkg.version, private: pkg.private === true, deps: { ...pkg.dependencies, ...pkg.peerDependencies } })
+      list.push({
+        name: pkg.name,
+        dir: `${group}/${entry}`,
+        version: pkg.version,
+        private: pkg.private === true,
+        deps: { ...pkg.dependencies, ...pkg.peerDependencies },
+      })
     }
   }
   return list
@@ -39,7 +45,11 @@ const status = spawnSync(changesetBin, ['status', `--output=${statusFile}`], { c
 if (status.status !== 0) problems.push(`changeset status failed:\n${status.stdout}${status.stderr}`)
 const pending = existsSync(statusFile) ? JSON.parse(readFileSync(statusFile, 'utf8')) : { changesets: [], releases: [] }
 const withChangeset = new Set(pending.changesets.flatMap((c) => c.releases.map((r) => r.name)))
-const tracked = new Set(git(['ls-files', 'packages', 'apps']).split('\n').map((f) => f.split('/').slice(0, 2).join('/')))
+const tracked = new Set(
+  git(['ls-files', 'packages', 'apps'])
+    .split('\n')
+    .map((f) => f.split('/').slice(0, 2).join('/')),
+)
 
 const changed = []
 for (const pkg of workspacePackages(root)) {

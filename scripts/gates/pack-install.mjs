@@ -5,7 +5,7 @@
 // same check twice — once imported as ESM, once required as CJS — making an authenticated call to a testkit emulator
 // started here (from the workspace build). Usage: node scripts/gates/pack-install.mjs [scenario…] (run `pnpm build` first).
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'

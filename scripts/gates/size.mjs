@@ -71,7 +71,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.log('package                    entry    min        min+gzip   budget     status')
     for (const r of rows) {
       const status = r.budget === undefined ? 'report only' : r.pass ? 'ok' : `OVER by ${kb(r.gzip - r.budget)}`
-      console.log(`${r.package.padEnd(26)} ${r.entry.padEnd(8)} ${kb(r.minified).padEnd(10)} ${kb(r.gzip).padEnd(10)} ${(r.budget ? kb(r.budget) : '-').padEnd(10)} ${status}`)
+      console.log(
+        `${r.package.padEnd(26)} ${r.entry.padEnd(8)} ${kb(r.minified).padEnd(10)} ${kb(r.gzip).padEnd(10)} ${(r.budget ? kb(r.budget) : '-').padEnd(10)} ${status}`,
+      )
     }
   }
   const over = rows.filter((r) => !r.pass)
