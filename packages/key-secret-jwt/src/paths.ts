@@ -1,8 +1,3 @@
-/** Joins a base URL and a relative path without losing the base path (`/api/v1` + `/auth/login`). */
-export function joinPath(baseURL: string, path: string): string {
-  return `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
-}
-
 /**
  * The path of `url` below `baseURL`'s path, starting with `/`, case preserved; undefined when `url` is on another
  * origin or outside the base path.

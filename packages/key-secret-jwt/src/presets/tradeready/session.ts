@@ -3,12 +3,7 @@ import { createKeySecretJwtFlow } from '../../flow'
 import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
 import { tokenSetFrom } from '../../token-set'
 import type { TradeReadyAuth, TradeReadyAuthOptions, TradeReadyUserCredentials } from './auth'
-import {
-  TRADEREADY_API_KEY_ENV,
-  TRADEREADY_API_SECRET_ENV,
-  TRADEREADY_API_URL_ENV,
-  TRADEREADY_DEFAULT_BASE_URL,
-} from './constants'
+import { TRADEREADY_API_KEY_ENV, TRADEREADY_API_SECRET_ENV, TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'
 import { tradeReadyError } from './errors'
 import { tradeReadyLoginLimit } from './login-limit'
 import { type TradeReadyRateLimit, readRateLimit } from './rate-limit'
