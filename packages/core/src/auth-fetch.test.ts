@@ -57,6 +57,18 @@ describe('strategy.fetch resilience', () => {
     await expect(auth.fetch('/api/data', { signal: controller.signal })).rejects.toThrow()
   })
 
+  it('timeoutMs, when set, bounds strategy.fetch requests too', async () => {
+    server = await startTokenServer()
+    const auth = createSession(testFlow(server.url), { timeoutMs: 200 })
+    await auth.login()
+    const started = Date.now()
+    await expect(auth.fetch('/api/slow')).rejects.toThrow(/abort|timeout/i)
+    expect(Date.now() - started).toBeLessThan(1_400)
+    // Without it, the same request simply takes its time.
+    const patient = createSession(testFlow(server.url))
+    expect(await patient.fetch('/api/slow')).toMatchObject({ ok: true })
+  })
+
   it('getHeaders() returns the headers a request would carry', async () => {
     server = await startTokenServer()
     const auth = createSession(testFlow(server.url))

@@ -60,18 +60,25 @@ export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOpti
 function sessionFetch(internals: SessionInternals): FetchFn {
   const { flow } = internals
   const label = { provider: flow.name, packageName: flow.packageName, allowInsecureHttp: internals.allowInsecureHttp }
+  // Ordinary requests time out only when asked (`timeoutMs` set explicitly, or ofetch's `timeout`): a timer and a
+  // signal per request cost a measurable share of a loopback request. They need no clock-skew reading either:
+  // expiry only ever comes from auth calls.
+  const transport = { ...internals.transport, timeoutMs: internals.requestTimeoutMs ?? 0, observeSkew: false }
   return async (input, init = {}) => {
     const url = toURL(input, internals.baseURL)
     const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
     assertSecureURL(url, label)
+    const userHeaders = init.headers
+    const original = new Headers(userHeaders)
     // A request with an Idempotency-Key may be retried whatever its method: the server deduplicates it.
-    const idempotent = IDEMPOTENT_METHODS.has(method) || new Headers(init.headers).has('idempotency-key')
+    const idempotent = IDEMPOTENT_METHODS.has(method) || original.has('idempotency-key')
     const replayable = isReplayableBody(init.body)
     for (let attempt = 0; ; attempt++) {
-      const headers = new Headers(init.headers)
+      const headers = attempt === 0 ? original : new Headers(userHeaders)
       const usedToken = await internals.attach({ url, method, headers })
+      // A copy: ofetch keeps `init` on its errors, and it must never hold the credential headers.
       const response = await followRedirects(url, { ...init, method, headers }, internals.credentialHeaders, (hopUrl, hopInit) =>
-        send(hopUrl, hopInit, idempotent, internals.transport),
+        send(hopUrl, hopInit, idempotent, transport),
       )
       flow.onResponse?.(response, { url, method })
       if (response.status !== 401 || usedToken === undefined) return response

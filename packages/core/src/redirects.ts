@@ -15,7 +15,8 @@ export async function followRedirects(
   sendOnce: (url: URL, init: RequestInit & { headers: Headers }) => Promise<Response>,
 ): Promise<Response> {
   let currentUrl = url
-  let currentInit = { ...init, redirect: 'manual' as const }
+  let currentInit = init
+  currentInit.redirect = 'manual'
   for (let hop = 0; ; hop++) {
     const response = await sendOnce(currentUrl, currentInit)
     const location = response.headers.get('location')

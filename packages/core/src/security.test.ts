@@ -99,6 +99,11 @@ describe('secrets never leak', () => {
     const second401 = await good.fetch('/api/data').catch((e: unknown) => e)
     seen.push(JSON.stringify(second401), inspect(second401, { depth: 5 }), (second401 as Error).message)
 
+    // ofetch's own FetchError (a 404 here) keeps the request options: they must not hold the credential headers.
+    const notFound = (await good.fetch('/nope').catch((e: unknown) => e)) as Error & { options?: { headers?: Headers } }
+    expect(notFound.message).toMatch(/404/)
+    seen.push(inspect(notFound, { depth: 8, getters: true }), JSON.stringify(notFound), JSON.stringify([...new Headers(notFound.options?.headers).entries()]))
+
     expectNoCanary([...seen, ...logLines].join('\n'))
     expect(seen.length).toBeGreaterThan(8)
     bad.dispose()

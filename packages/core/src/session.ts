@@ -121,6 +121,7 @@ class AuthSession implements Session {
       baseURL: this.#base,
       credentialHeaders: [...ALWAYS_CREDENTIAL_HEADERS, ...(this.#flow.credentialHeaders ?? []).map((h) => h.toLowerCase())],
       transport: this.#transport,
+      requestTimeoutMs: this.#options.timeoutMs,
       allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
       owns: (url) => this.#owns(url),
       attach: (request) => this.#attach(request),
@@ -531,15 +532,25 @@ class AuthSession implements Session {
       this.#flow.apply(undefined, request)
       return undefined
     }
-    const tokens = await this.#guard(() => this.#current())
+    // Steady state: a loaded, fresh token is attached without awaiting anything.
+    const tokens = this.#fresh() ?? (await this.#guard(() => this.#current()))
     this.#flow.apply(tokens, request)
     return tokens.accessToken
   }
 
+  /** The current token when it can be used as is (loaded, before the refresh point), else undefined. */
+  #fresh(): TokenSet | undefined {
+    const tokens = this.#tokens
+    if (!this.#loaded || !tokens) return undefined
+    const points = this.#points
+    return !points || this.#now() < points.refreshAt ? tokens : undefined
+  }
+
   #owns(url: URL): boolean {
     if (url.origin !== this.#base.origin) return false
-    const basePath = this.#base.pathname.replace(/\/+$/, '')
-    return basePath === '' || url.pathname === basePath || url.pathname.startsWith(`${basePath}/`)
+    const basePath = this.#base.pathname
+    const trimmed = basePath.endsWith('/') ? basePath.replace(/\/+$/, '') : basePath
+    return trimmed === '' || url.pathname === trimmed || url.pathname.startsWith(`${trimmed}/`)
   }
 
   #resolve(target: string): URL {

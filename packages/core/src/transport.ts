@@ -4,6 +4,8 @@ import type { RetryOptions } from './types'
 /** How one HTTP exchange is sent: timeout, bounded backoff for 5xx/network errors, waiting out 429s. */
 export interface TransportOptions {
   fetch: typeof globalThis.fetch
+  /** Learn the server clock from `Date` headers (auth calls: expiry is read from their answers). Default true. */
+  observeSkew?: boolean
   timeoutMs: number
   retry: Required<RetryOptions>
   maxRateLimitWaitMs: number
@@ -33,7 +35,7 @@ export async function send(url: URL, init: RequestInit, retryable: Retryable, op
       await sleep(backoffMs(failures++, options.retry), init.signal)
       continue
     }
-    options.skew.observe(response.headers.get('date'), options.now())
+    if (options.observeSkew !== false) options.skew.observe(response.headers.get('date'), options.now())
     if (response.status === 429 && rateLimitWaits < MAX_RATE_LIMIT_WAITS) {
       const waitMs = retryAfterMs(response.headers, options.now() + options.skew.skewMs)
       if (waitMs !== undefined && waitMs <= options.maxRateLimitWaitMs) {

@@ -124,7 +124,10 @@ export interface SessionOptions {
   allowInsecureHttp?: boolean
   /** fetch implementation. Default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch
-  /** Per-request timeout in ms (auth calls and `strategy.fetch`). Default 30000. */
+  /**
+   * Timeout in ms. Auth calls (login, refresh) always have one: default 30000. `strategy.fetch` requests get it only
+   * when you set it here (or pass ofetch's `timeout` per request), so the hot path stays free of timers.
+   */
   timeoutMs?: number
   /** Retry policy for 5xx/network errors. */
   retry?: RetryOptions

@@ -127,6 +127,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
         state.limited.remaining--
         return send(res, 429, { error: 'slow down' }, { 'retry-after': String(state.limited.retryAfterSeconds) })
       }
+      if (path === '/api/slow') await new Promise((resolve) => setTimeout(resolve, 1_500))
       if (path === '/api/flaky' && state.flaky.remaining > 0) {
         state.flaky.remaining--
         return send(res, 503, { error: 'unavailable' })
