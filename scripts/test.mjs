@@ -14,7 +14,9 @@ if (!has('redis-server')) {
     run('apt-get', ['update', '-qq'])
     run('apt-get', ['install', '-y', '-qq', 'redis-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
   } else {
-    console.warn('redis-server is not installed and cannot be installed here: the store-redis tests will fail. Install it (apt-get install redis-server, brew install redis).')
+    console.warn(
+      'redis-server is not installed and cannot be installed here: the store-redis tests will fail. Install it (apt-get install redis-server, brew install redis).',
+    )
   }
 }
 

@@ -40,7 +40,7 @@ export function parsePlaygroundArgs(argv: string[]): PlaygroundArgs {
       live: { type: 'boolean', default: false },
       plain: { type: 'boolean', default: false },
       'store-dir': { type: 'string' },
-      'dotenv': { type: 'string' },
+      dotenv: { type: 'string' },
       requests: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => emu?.close())
 
 describe('composeAuth across four providers', () => {
-  it('routes each request to its provider and attaches only that provider\'s credentials', async () => {
+  it("routes each request to its provider and attaches only that provider's credentials", async () => {
     const { credentials: c, urls } = emu
     const aion = createAionMarketAuth({ apiKey: c.aionmarket.apiKey, baseURL: urls.aionmarket, fetch: recordingFetch })
     const tradeready = createTradeReadyAuth({ apiKey: c.tradeready.apiKey, apiSecret: c.tradeready.apiSecret, baseURL: urls.tradeready, fetch: recordingFetch })

@@ -32,7 +32,11 @@ export function checkScenario(result: ScenarioResult): Expectation[] {
     add(`${p}: requests served`, row.requestsOk >= MIN_REQUESTS && row.requestsFailed === 0, `${row.requestsOk} ok, ${row.requestsFailed} failed`)
     if (EXPIRING.includes(p)) {
       const renewals = result.first.renewals[p]
-      add(`${p}: renewed ahead of expiry`, renewals >= 2 && row.backgroundRefreshes + Math.max(0, row.logins - 1) >= 1, `${renewals} renewal(s), ${row.backgroundRefreshes} in the background`)
+      add(
+        `${p}: renewed ahead of expiry`,
+        renewals >= 2 && row.backgroundRefreshes + Math.max(0, row.logins - 1) >= 1,
+        `${renewals} renewal(s), ${row.backgroundRefreshes} in the background`,
+      )
     }
     const faults = result.faults.filter((f) => f.provider === p)
     for (const f of faults) add(`${p}: ${f.label} recovered`, f.recovered, `${f.target}: ${f.detail}`)

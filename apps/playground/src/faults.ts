@@ -60,7 +60,15 @@ export const FAULT_PLAN: Record<ProviderName, FaultSpec[]> = {
   projectx: [
     unauthorized('projectx'),
     rateLimited('projectx'),
-    { label: '503×2', on: 'renew', method: 'POST', path: '/api/Auth/validate', times: 2, fault: 503, expect: 'retry the revalidation, keep serving the valid token' },
+    {
+      label: '503×2',
+      on: 'renew',
+      method: 'POST',
+      path: '/api/Auth/validate',
+      times: 2,
+      fault: 503,
+      expect: 'retry the revalidation, keep serving the valid token',
+    },
   ],
   tradeready: [unauthorized('tradeready'), rateLimited('tradeready'), burstOnProbe('tradeready')],
   apala: [

@@ -66,7 +66,11 @@ export function liveConfigFromEnv(env: Record<string, string | undefined>, otp?:
 
   const px = missingOf(['PROJECT_X_USERNAME', 'PROJECT_X_API_KEY'])
   if (px.length === 0) {
-    targets.projectx = { username: get('PROJECT_X_USERNAME')!, apiKey: get('PROJECT_X_API_KEY')!, ...(get('PROJECTX_API_URL') ? { baseURL: get('PROJECTX_API_URL') } : {}) }
+    targets.projectx = {
+      username: get('PROJECT_X_USERNAME')!,
+      apiKey: get('PROJECT_X_API_KEY')!,
+      ...(get('PROJECTX_API_URL') ? { baseURL: get('PROJECTX_API_URL') } : {}),
+    }
   } else skipped.push({ provider: 'projectx', missing: px, why: 'ProjectX exchanges the user name + API key for a session token (/Auth/loginKey)' })
 
   const tr = missingOf(['TRADEREADY_API_KEY', 'TRADEREADY_API_SECRET'])

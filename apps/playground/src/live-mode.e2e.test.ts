@@ -26,7 +26,14 @@ describe('playground --live wiring (base URLs pointed at local emulators)', () =
     // Axiom has no terminal here for the emailed code: log in once in the test and hand over the tokens, as a user
     // would copy them from a browser session.
     const store = new MemoryTokenStore()
-    const axiom = createAxiomAuth({ baseURL: urls.axiom, email: c.axiom.email, password: c.axiom.password, env: false, store, otp: async () => emu.inbox.latestCode(c.axiom.email)! })
+    const axiom = createAxiomAuth({
+      baseURL: urls.axiom,
+      email: c.axiom.email,
+      password: c.axiom.password,
+      env: false,
+      store,
+      otp: async () => emu.inbox.latestCode(c.axiom.email)!,
+    })
     await axiom.login()
     const tokens = (await store.get(await axiom.storeKey()))!
     axiom.dispose()

@@ -15,7 +15,12 @@ export interface LiveReport {
   ok: boolean
   mode: 'live'
   durationMs: number
-  providers: Partial<Record<ProviderName, { logins: number; storeLoads: number; refreshes: number; requests: { ok: number; failed: number }; healthy: boolean; state: string; lastEvent: string }>>
+  providers: Partial<
+    Record<
+      ProviderName,
+      { logins: number; storeLoads: number; refreshes: number; requests: { ok: number; failed: number }; healthy: boolean; state: string; lastEvent: string }
+    >
+  >
   skipped: SkippedProvider[]
   notes: string[]
   failed: string[]

@@ -52,7 +52,11 @@ async function main(argv: string[]): Promise<number> {
     if (args.json) out(`${JSON.stringify(report, null, 2)}\n`)
     else {
       out('\n')
-      out(report.ok ? style.green(`OK — live run in ${(report.durationMs / 1000).toFixed(1)} s\n`) : style.red(`FAILED:\n${report.failed.map((f) => `  ✗ ${f}`).join('\n')}\n`))
+      out(
+        report.ok
+          ? style.green(`OK — live run in ${(report.durationMs / 1000).toFixed(1)} s\n`)
+          : style.red(`FAILED:\n${report.failed.map((f) => `  ✗ ${f}`).join('\n')}\n`),
+      )
     }
     return report.ok ? 0 : 1
   }

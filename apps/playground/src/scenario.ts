@@ -87,7 +87,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const bot1 = createBot({ targets: world.targets, store: location.open(), now: world.now })
     const tracker1 = new Tracker(bot1.strategies, world.now)
     collectTokens(bot1, secrets)
-    const header = (label: string) => () => `${label} · virtual clock +${formatSeconds(clock.advancedMs)} · ${((performance.now() - started) / 1000).toFixed(1)}s`
+    const header = (label: string) => () =>
+      `${label} · virtual clock +${formatSeconds(clock.advancedMs)} · ${((performance.now() - started) / 1000).toFixed(1)}s`
     view.watch(tracker1, header('bot 1'))
     view.phase('bot 1: log in to every provider (Axiom reads its code from the emulator inbox)')
     await Promise.all(bot1.providers.map(async (p) => tracker1.record(p, await bot1.call(p))))

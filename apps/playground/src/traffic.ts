@@ -62,7 +62,13 @@ export class Traffic {
     for (const [provider, pending] of this.#pending) {
       for (const p of pending) {
         p.handle.cancel()
-        this.#settle(provider, p.spec, p.handle.hits, false, p.handle.hits === 0 ? 'no renewal reached the fault before the run ended' : 'the renewal did not complete after the fault')
+        this.#settle(
+          provider,
+          p.spec,
+          p.handle.hits,
+          false,
+          p.handle.hits === 0 ? 'no renewal reached the fault before the run ended' : 'the renewal did not complete after the fault',
+        )
       }
       pending.length = 0
     }
@@ -130,7 +136,11 @@ export class Traffic {
 
   #settle(provider: ProviderName, spec: FaultSpec, hits: number, recovered: boolean, detail: string): void {
     this.outcomes.push({ provider, label: spec.label, target: faultTarget(spec), expect: spec.expect, hits, recovered, detail })
-    this.#tracker.note(provider, `${spec.label} ${recovered ? 'recovered' : 'NOT recovered'}`, `${spec.label} ${recovered ? 'recovered' : 'NOT recovered'}: ${detail}`)
+    this.#tracker.note(
+      provider,
+      `${spec.label} ${recovered ? 'recovered' : 'NOT recovered'}`,
+      `${spec.label} ${recovered ? 'recovered' : 'NOT recovered'}: ${detail}`,
+    )
   }
 }
 

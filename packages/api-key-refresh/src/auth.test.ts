@@ -76,7 +76,9 @@ describe('createApiKeyRefreshAuth (generic)', () => {
 
   it('a malformed exchange response is a ResponseShapeError naming the field', async () => {
     emu.faults.inject({ path: '/api/auth/token', fault: { kind: 'status', status: 200, body: { token: 'x' } } })
-    const error = await generic().login().catch((e: unknown) => e)
+    const error = await generic()
+      .login()
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ResponseShapeError)
     expect((error as ResponseShapeError).field).toBe('access_token')
   })

@@ -5,9 +5,11 @@ import {
   TokenExpiredError,
   type AuthFlow,
   type FlowContext,
+  type FlowResponse,
   type RefreshWindow,
   type TokenSet,
 } from '@authmux/core'
+import type { z } from 'zod'
 import { exchangeResponseSchema, pickMeta, refreshResponseSchema } from './schemas'
 
 /** Everything the flow needs, validated by the factory. Internal. */
@@ -46,9 +48,7 @@ function expiresAt(body: { expires_in?: number | undefined; expires_at?: string 
 export function createApiKeyRefreshFlow(config: ApiKeyRefreshFlowConfig): AuthFlow {
   const { name, packageName } = config
   const base = new URL(config.baseURL)
-  const authPaths = new Set(
-    [config.tokenPath, config.refreshPath].map((path) => `${base.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`),
-  )
+  const authPaths = new Set([config.tokenPath, config.refreshPath].map((path) => `${base.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`))
   return {
     name,
     packageName,
@@ -82,7 +82,7 @@ export function createApiKeyRefreshFlow(config: ApiKeyRefreshFlowConfig): AuthFl
       if (!tokens.refreshToken) {
         throw new TokenExpiredError(`${packageName}: no ${name} refresh token held; exchanging the API key again.`, { provider: name })
       }
-      let response
+      let response: FlowResponse<z.infer<typeof refreshResponseSchema>>
       try {
         response = await ctx.request({
           url: config.refreshPath,
@@ -104,10 +104,10 @@ export function createApiKeyRefreshFlow(config: ApiKeyRefreshFlowConfig): AuthFl
         throw error
       }
       if (REFRESH_REJECTED.includes(response.status)) {
-        throw new TokenExpiredError(
-          `${packageName}: ${name} refused the refresh token (HTTP ${response.status}); exchanging the API key again.`,
-          { provider: name, status: response.status },
-        )
+        throw new TokenExpiredError(`${packageName}: ${name} refused the refresh token (HTTP ${response.status}); exchanging the API key again.`, {
+          provider: name,
+          status: response.status,
+        })
       }
       // 2xx bodies were validated by the engine against the schema (a mismatch is a ResponseShapeError).
       const data = response.data

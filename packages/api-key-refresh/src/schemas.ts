@@ -1,6 +1,12 @@
 import { z } from 'zod'
 
-const seconds = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)])
+const seconds = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number),
+])
 const metaValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
 
 /** The exchange (`api key → tokens`) response: OAuth-style snake_case fields, extra fields kept for `metaFields`. */

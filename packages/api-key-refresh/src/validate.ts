@@ -19,10 +19,10 @@ export function checkSecret(value: unknown, field: string, where: Where & { envN
     throw new ConfigError(`${where.packageName}: ${source} must be a string.`, { provider: where.provider, field })
   }
   if (/[\s\u0000-\u001f\u007f]/.test(value)) {
-    throw new ConfigError(
-      `${where.packageName}: ${source} contains whitespace or control characters — copy it again without spaces or line breaks.`,
-      { provider: where.provider, field },
-    )
+    throw new ConfigError(`${where.packageName}: ${source} contains whitespace or control characters — copy it again without spaces or line breaks.`, {
+      provider: where.provider,
+      field,
+    })
   }
   return value
 }

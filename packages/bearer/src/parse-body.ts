@@ -2,11 +2,7 @@ import { ResponseShapeError } from '@authmux/core'
 import type { z } from 'zod'
 
 /** Validates `data` with `schema`; a mismatch is a `ResponseShapeError` naming the first offending field. */
-export function parseBody<S extends z.ZodType>(
-  schema: S,
-  data: unknown,
-  where: { packageName: string; provider: string; what: string },
-): z.infer<S> {
+export function parseBody<S extends z.ZodType>(schema: S, data: unknown, where: { packageName: string; provider: string; what: string }): z.infer<S> {
   const result = schema.safeParse(data)
   if (result.success) return result.data
   const issue = result.error.issues[0]

@@ -2,10 +2,7 @@ import { ConfigError } from '@authmux/core'
 import { isValidHeaderName } from './header'
 
 /** Checks an API key option: a non-empty string without whitespace or control characters (header-safe). */
-export function checkApiKey(
-  value: unknown,
-  where: { packageName: string; provider: string; field?: string; envName?: string },
-): string | undefined {
+export function checkApiKey(value: unknown, where: { packageName: string; provider: string; field?: string; envName?: string }): string | undefined {
   if (value === undefined || value === '') return undefined
   const field = where.field ?? 'apiKey'
   const source = where.envName ? `${field} (or ${where.envName})` : field
@@ -13,19 +10,16 @@ export function checkApiKey(
     throw new ConfigError(`${where.packageName}: ${source} must be a string.`, { provider: where.provider, field })
   }
   if (/[\s\u0000-\u001f\u007f]/.test(value)) {
-    throw new ConfigError(
-      `${where.packageName}: ${source} contains whitespace or control characters — copy the key again without spaces or line breaks.`,
-      { provider: where.provider, field },
-    )
+    throw new ConfigError(`${where.packageName}: ${source} contains whitespace or control characters — copy the key again without spaces or line breaks.`, {
+      provider: where.provider,
+      field,
+    })
   }
   return value
 }
 
 /** Checks that `baseURL` is an absolute http(s) URL and returns it without a trailing slash. */
-export function checkBaseURL(
-  value: unknown,
-  where: { packageName: string; provider: string; envName?: string },
-): string {
+export function checkBaseURL(value: unknown, where: { packageName: string; provider: string; envName?: string }): string {
   const source = where.envName ? `baseURL (or ${where.envName})` : 'baseURL'
   if (typeof value !== 'string' || value === '') {
     throw new ConfigError(`${where.packageName}: ${source} is missing — pass { baseURL: 'https://…' }.`, {

@@ -40,7 +40,9 @@ describe('authmux login axiom (non-interactive)', () => {
     expect(emu.stats.get('axiom').logins).toBe(1)
 
     const index = await box.index()
-    expect(index).toEqual([expect.objectContaining({ provider: 'axiom', label: emu.credentials.axiom.email, storeKey: `axiom:${emu.credentials.axiom.email}`, keySaved: false })])
+    expect(index).toEqual([
+      expect.objectContaining({ provider: 'axiom', label: emu.credentials.axiom.email, storeKey: `axiom:${emu.credentials.axiom.email}`, keySaved: false }),
+    ])
 
     const status = await box.run(['status'])
     expect(status.code).toBe(0)
@@ -48,7 +50,12 @@ describe('authmux login axiom (non-interactive)', () => {
     expect(status.stdout).toMatch(/axiom\s+demo@axiom\.test\s+valid\s+1[56]m/)
 
     // A bot with the same store directory (and key file) starts without logging in — no password, no code.
-    const bot = createAxiomAuth({ email: emu.credentials.axiom.email, baseURL: emu.urls.axiom, store: createFileTokenStore({ dir: box.dir, env: {} }), env: false })
+    const bot = createAxiomAuth({
+      email: emu.credentials.axiom.email,
+      baseURL: emu.urls.axiom,
+      store: createFileTokenStore({ dir: box.dir, env: {} }),
+      env: false,
+    })
     const info = await bot.fetch<Record<string, unknown>>('/user/info')
     expect(info).toBeTypeOf('object')
     bot.dispose()
@@ -56,7 +63,15 @@ describe('authmux login axiom (non-interactive)', () => {
 
     const tokens = await box.storedTokens()
     expect(tokens).toHaveLength(1)
-    expect(box.leaks([emu.credentials.axiom.password, emu.credentials.axiom.b64Password, tokens[0]!.accessToken, tokens[0]!.refreshToken, ...emu.inbox.messages.map((m) => m.code)])).toEqual([])
+    expect(
+      box.leaks([
+        emu.credentials.axiom.password,
+        emu.credentials.axiom.b64Password,
+        tokens[0]!.accessToken,
+        tokens[0]!.refreshToken,
+        ...emu.inbox.messages.map((m) => m.code),
+      ]),
+    ).toEqual([])
   })
 
   it('a second login reuses the stored session: no password, no code, no login call', async () => {

@@ -30,7 +30,9 @@ const demoSecrets = () => {
 describe('authmux login with keys (non-interactive)', () => {
   it('tradeready: key and secret as two stdin lines; a bot with the same store sees zero logins', async () => {
     const { apiKey, apiSecret } = emu.credentials.tradeready
-    const result = await box.run(['login', 'tradeready', '--api-key-stdin', '--api-secret-stdin', '--base-url', emu.urls.tradeready], { lines: [apiKey, apiSecret] })
+    const result = await box.run(['login', 'tradeready', '--api-key-stdin', '--api-secret-stdin', '--base-url', emu.urls.tradeready], {
+      lines: [apiKey, apiSecret],
+    })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^Logged in to TradeReady as key [0-9a-f]{12} — token expires in (59m|1h)/)
     expect(emu.stats.get('tradeready').logins).toBe(1)
@@ -144,8 +146,12 @@ describe('authmux login with keys (non-interactive)', () => {
   it('a missing key without a terminal names the flag and the variable (exit 2); flags of other providers are refused', async () => {
     const missing = await box.run(['login', 'tradeready', '--base-url', emu.urls.tradeready])
     expect(missing.code).toBe(2)
-    expect(missing.stderr).toContain('TradeReady API key is missing and there is no terminal to ask on: pass --api-key-stdin (one line on stdin), or set TRADEREADY_API_KEY.')
-    const secretMissing = await box.run(['login', 'tradeready', '--api-key-stdin', '--api-secret-stdin', '--base-url', emu.urls.tradeready], { lines: [emu.credentials.tradeready.apiKey] })
+    expect(missing.stderr).toContain(
+      'TradeReady API key is missing and there is no terminal to ask on: pass --api-key-stdin (one line on stdin), or set TRADEREADY_API_KEY.',
+    )
+    const secretMissing = await box.run(['login', 'tradeready', '--api-key-stdin', '--api-secret-stdin', '--base-url', emu.urls.tradeready], {
+      lines: [emu.credentials.tradeready.apiKey],
+    })
     expect(secretMissing.code).toBe(2)
     expect(secretMissing.stderr).toContain('stdin ended before TradeReady API secret was read (--api-secret-stdin reads one line)')
     const noUrl = await box.run(['login', 'apala'], { env: { APALA_API_KEY: emu.credentials.apala.apiKey } })

@@ -12,11 +12,7 @@ export interface AskOptions {
  * Asks one question on a terminal. The question goes to `output` (stderr, so stdout stays clean for data); with
  * `hidden`, what is typed is not echoed — readline writes its echo into a muted stream.
  */
-export function ask(
-  question: string,
-  streams: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
-  options: AskOptions = {},
-): Promise<string> {
+export function ask(question: string, streams: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }, options: AskOptions = {}): Promise<string> {
   let muted = false
   const echo = new Writable({
     write(chunk, encoding, callback) {

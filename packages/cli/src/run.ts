@@ -18,7 +18,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
   try {
     const [first, ...rest] = argv
     // `authmux --store-dir x` (flags but no command) is the same as no command at all.
-    const name = first !== undefined && first.startsWith('-') && first !== '--help' && first !== '-h' ? undefined : first
+    const name = first?.startsWith('-') && first !== '--help' && first !== '-h' ? undefined : first
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined
       if (name === undefined) {

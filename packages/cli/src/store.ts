@@ -1,4 +1,4 @@
-import { StoreError } from '@authmux/core'
+import type { StoreError } from '@authmux/core'
 import { createFileTokenStore, type FileTokenStore } from '@authmux/store-file'
 import { booleanFlag, stringFlag, type Context } from './context'
 import { UsageError } from './errors'
@@ -39,7 +39,8 @@ export async function pickEntry(ctx: Context, index: SessionIndex, provider: Pro
   const entries = (await index.list()).filter((e) => e.provider === provider.name)
   if (account) {
     const match = entries.find((e) => e.label === account || e.storeKey === account)
-    if (!match && options.required) throw new UsageError(`no stored ${provider.title} session for account "${account}" — see \`authmux status\`.`, { command: ctx.command })
+    if (!match && options.required)
+      throw new UsageError(`no stored ${provider.title} session for account "${account}" — see \`authmux status\`.`, { command: ctx.command })
     return match
   }
   if (entries.length === 1) return entries[0]
@@ -48,9 +49,12 @@ export async function pickEntry(ctx: Context, index: SessionIndex, provider: Pro
     return undefined
   }
   if (options.required) {
-    throw new UsageError(`${entries.length} stored ${provider.title} sessions — pick one with --account <label> (${entries.map((e) => `"${e.label}"`).join(', ')}).`, {
-      command: ctx.command,
-    })
+    throw new UsageError(
+      `${entries.length} stored ${provider.title} sessions — pick one with --account <label> (${entries.map((e) => `"${e.label}"`).join(', ')}).`,
+      {
+        command: ctx.command,
+      },
+    )
   }
   return undefined
 }

@@ -39,7 +39,8 @@ describe('auth calls', () => {
     const auth = createSession(
       testFlow(server.url, {
         apiKey: CANARY_API_KEY,
-        toError: ({ status, data }) => new ProviderError(`@authmux/core-test: ${JSON.stringify(data)}`, { status, providerCode: String((data as { error: string }).error) }),
+        toError: ({ status, data }) =>
+          new ProviderError(`@authmux/core-test: ${JSON.stringify(data)}`, { status, providerCode: String((data as { error: string }).error) }),
       }),
     )
     const error = (await auth.login().catch((e: unknown) => e)) as ProviderError
@@ -48,7 +49,7 @@ describe('auth calls', () => {
     expect(JSON.stringify(error)).not.toContain(CANARY_API_KEY)
   })
 
-  it('without credentials the signed-out error carries the flow\'s login hint', async () => {
+  it("without credentials the signed-out error carries the flow's login hint", async () => {
     server = await startTokenServer()
     const auth = createSession(testFlow(server.url, { canAcquire: false, loginHint: 'Run `authmux login testprov` first.' }))
     const error = await auth.fetch('/api/data').catch((e: unknown) => e)
@@ -79,7 +80,7 @@ describe('auth calls', () => {
     await expect(auth.request({ url: 'https://example.com/x' })).rejects.toThrow(/refused/)
   })
 
-  it('a second 401 goes through the flow\'s error mapping', async () => {
+  it("a second 401 goes through the flow's error mapping", async () => {
     server = await startTokenServer()
     const auth = createSession(
       testFlow(server.url, {

@@ -47,10 +47,8 @@ export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOpti
     throw error
   }
 
-  const wrapped = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
-    inner(request, options).catch(unwrap)) as $Fetch
-  wrapped.raw = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
-    inner.raw(request, options).catch(unwrap)) as $Fetch['raw']
+  const wrapped = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) => inner(request, options).catch(unwrap)) as $Fetch
+  wrapped.raw = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) => inner.raw(request, options).catch(unwrap)) as $Fetch['raw']
   wrapped.native = rawFetch as $Fetch['native']
   wrapped.create = ((defaults: FetchOptions = {}) => createAuthFetch(strategy, { ...ofetchOptions, ...defaults })) as $Fetch['create']
   return wrapped
@@ -123,9 +121,7 @@ function strategyFetch(strategy: AuthStrategy): FetchFn {
       const added = await strategy.getHeaders({ url: url.href, method })
       for (const [name, value] of Object.entries(added)) headers.set(name, value)
       const credentialHeaders = [...ALWAYS_CREDENTIAL_HEADERS, ...Object.keys(added).map((h) => h.toLowerCase())]
-      const response = await followRedirects(url, { ...init, method, headers }, credentialHeaders, (hopUrl, hopInit) =>
-        globalThis.fetch(hopUrl, hopInit),
-      )
+      const response = await followRedirects(url, { ...init, method, headers }, credentialHeaders, (hopUrl, hopInit) => globalThis.fetch(hopUrl, hopInit))
       if (response.status !== 401 || !isReplayableBody(init.body)) return response
       await discard(response)
       if (attempt > 0) {

@@ -100,7 +100,16 @@ describe('sealTokenSet / openTokenSet', () => {
   it('rejects malformed envelopes with STORE_CORRUPT', async () => {
     const sealed = await sealTokenSet(KEY_BYTES, CANARY)
     const [, iv, body] = sealed.split('.') as [string, string, string]
-    for (const bad of ['', 'hello', `am2.${iv}.${body}`, `am1.${iv}`, `am1.${iv}.${body}.x`, `am1.${iv}.${body}+/`, `am1.AAAA.${body}`, '{"accessToken":"x"}']) {
+    for (const bad of [
+      '',
+      'hello',
+      `am2.${iv}.${body}`,
+      `am1.${iv}`,
+      `am1.${iv}.${body}.x`,
+      `am1.${iv}.${body}+/`,
+      `am1.AAAA.${body}`,
+      '{"accessToken":"x"}',
+    ]) {
       await expectStoreError(openTokenSet(KEY_BYTES, bad), 'STORE_CORRUPT')
     }
     await expectStoreError(openTokenSet(KEY_BYTES, 42 as unknown as string), 'STORE_CORRUPT')
@@ -125,7 +134,14 @@ describe('sealTokenSet / openTokenSet', () => {
 
 describe('decodeStoreKey', () => {
   it('decodes 32 bytes from hex, base64 (with or without padding) and base64url', () => {
-    for (const text of [toHex(KEY_BYTES), toHex(KEY_BYTES).toUpperCase(), toB64(KEY_BYTES), toB64(KEY_BYTES).replace(/=+$/, ''), toB64Url(KEY_BYTES), ` ${toB64Url(KEY_BYTES)}\n`]) {
+    for (const text of [
+      toHex(KEY_BYTES),
+      toHex(KEY_BYTES).toUpperCase(),
+      toB64(KEY_BYTES),
+      toB64(KEY_BYTES).replace(/=+$/, ''),
+      toB64Url(KEY_BYTES),
+      ` ${toB64Url(KEY_BYTES)}\n`,
+    ]) {
       expect(decodeStoreKey(text)).toEqual(KEY_BYTES)
     }
   })

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { AuthError, ConfigError, type AuthErrorOptions } from './errors'
 import { tokenSetSchema } from './token-set-schema'
 import type { TokenSet } from './types'
@@ -71,8 +71,7 @@ export interface StoreKeyOrigin {
   packageName?: string
 }
 
-const GENERATE_HINT =
-  "generate one with `node -e \"console.log(require('node:crypto').randomBytes(32).toString('base64url'))\"` or `openssl rand -base64 32`"
+const GENERATE_HINT = "generate one with `node -e \"console.log(require('node:crypto').randomBytes(32).toString('base64url'))\"` or `openssl rand -base64 32`"
 
 /**
  * Decodes a store key given as 32 raw bytes or as a base64 / base64url / 64-hex-digit string. Synchronous, so a
@@ -196,7 +195,9 @@ function issuePath(error: z.ZodError): string {
 }
 
 function isCryptoKey(value: unknown): value is CryptoKey {
-  return typeof CryptoKey !== 'undefined' ? value instanceof CryptoKey : typeof value === 'object' && value !== null && 'algorithm' in value && 'usages' in value
+  return typeof CryptoKey !== 'undefined'
+    ? value instanceof CryptoKey
+    : typeof value === 'object' && value !== null && 'algorithm' in value && 'usages' in value
 }
 
 function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {

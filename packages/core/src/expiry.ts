@@ -23,7 +23,7 @@ export function decodeJwtIssuedAt(jwt: string | undefined): number | undefined {
 }
 
 function decodeJwtClaims(jwt: string | undefined): { exp?: unknown; iat?: unknown } | undefined {
-  if (!jwt || jwt.split('.').length !== 3) return undefined
+  if (jwt?.split('.').length !== 3) return undefined
   try {
     return decodeJwt(jwt)
   } catch {

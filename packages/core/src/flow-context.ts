@@ -67,10 +67,7 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
       const cookies = parseSetCookies(response.headers, transport.now())
       const ok = response.status >= 200 && response.status < 300
       if (!ok && !request.acceptStatus?.includes(response.status)) {
-        throw (
-          flow.toError?.({ status: response.status, headers: response.headers, data, during: 'auth' }) ??
-          defaultAuthError(response, data, url, deps)
-        )
+        throw flow.toError?.({ status: response.status, headers: response.headers, data, during: 'auth' }) ?? defaultAuthError(response, data, url, deps)
       }
       if (ok && request.schema) {
         const parsed = request.schema.safeParse(data)
@@ -93,10 +90,10 @@ function resolveAuthURL(target: string, deps: FlowContextDeps): URL {
   const absolute = /^[a-z][a-z\d+.-]*:/i.test(target)
   const url = absolute ? new URL(target) : joinPath(deps.baseURL, target)
   if (!deps.allowedOrigins.has(url.origin)) {
-    throw new ConfigError(
-      `${deps.flow.packageName}: auth call to ${url.origin} refused: credentials only go to ${[...deps.allowedOrigins].join(', ')}.`,
-      { provider: deps.flow.name, field: 'baseURL' },
-    )
+    throw new ConfigError(`${deps.flow.packageName}: auth call to ${url.origin} refused: credentials only go to ${[...deps.allowedOrigins].join(', ')}.`, {
+      provider: deps.flow.name,
+      field: 'baseURL',
+    })
   }
   return url
 }
@@ -131,7 +128,10 @@ function defaultAuthError(response: Response, data: unknown, url: URL, deps: Flo
   const suffix = detail ? `: ${redactor.redact(detail)}` : ''
   const options = { provider: flow.name, status: response.status }
   if (response.status === 401 || response.status === 403) {
-    return new InvalidCredentialsError(`${flow.packageName}: ${flow.name} rejected the credentials at ${url.pathname} (HTTP ${response.status})${suffix}.`, options)
+    return new InvalidCredentialsError(
+      `${flow.packageName}: ${flow.name} rejected the credentials at ${url.pathname} (HTTP ${response.status})${suffix}.`,
+      options,
+    )
   }
   if (response.status === 429) {
     const wait = retryAfterMs(response.headers, transport.now() + transport.skew.skewMs)

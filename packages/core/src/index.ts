@@ -38,7 +38,7 @@ export { parseSetCookies, serializeCookies } from './cookies'
 export { fingerprint } from './fingerprint'
 export { readEnv } from './env'
 export { assertSecureBaseURL, isLoopbackHost } from './secure-url'
-export { refreshScheduler } from './schedule'
+export { refreshScheduler, type SharedScheduler } from './schedule'
 export {
   ENVELOPE_VERSION,
   StoreError,

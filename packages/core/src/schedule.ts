@@ -16,11 +16,7 @@ export const DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS = 30_000
  * refresh point never comes before half the lifetime (a window longer than the token would refresh on every call);
  * the must point always comes after the refresh point, so a background refresh has time to finish.
  */
-export function refreshPoints(
-  tokens: TokenSet,
-  window: RefreshWindow,
-  mustRefreshBeforeExpiryMs: number,
-): RefreshPoints | undefined {
+export function refreshPoints(tokens: TokenSet, window: RefreshWindow, mustRefreshBeforeExpiryMs: number): RefreshPoints | undefined {
   const expiresAt = tokens.expiresAt
   if (expiresAt === undefined) return undefined
   const issuedAt = typeof tokens.meta?.issuedAt === 'number' ? tokens.meta.issuedAt : undefined
@@ -48,7 +44,7 @@ interface Entry {
  * One process-wide timer for every session's background refresh: a min-heap of deadlines and a single unref()'d
  * `setTimeout` for the earliest, so 10,000 idle strategies hold one timer, not 10,000.
  */
-class SharedScheduler {
+export class SharedScheduler {
   #heap: Entry[] = []
   #timer: ReturnType<typeof setTimeout> | undefined
   #timerAt = Infinity

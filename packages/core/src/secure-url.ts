@@ -7,10 +7,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Parses and checks a base URL: absolute, https (or http to loopback, or with the explicit insecure opt-in). */
-export function assertSecureBaseURL(
-  value: string,
-  context: { allowInsecureHttp?: boolean; provider: string; packageName: string; field?: string },
-): URL {
+export function assertSecureBaseURL(value: string, context: { allowInsecureHttp?: boolean; provider: string; packageName: string; field?: string }): URL {
   const field = context.field ?? 'baseURL'
   let url: URL
   try {

@@ -77,10 +77,7 @@ describe('secrets never leak', () => {
     }
     const seen: string[] = []
     // A wrong key the server echoes back in its error body, plus a secret and a password the flow holds.
-    const bad = createSession(
-      testFlow(api.url, { apiKey: CANARY_API_KEY, secrets: [CANARY_API_KEY, CANARY_SECRET, CANARY_PASSWORD] }),
-      { logger },
-    )
+    const bad = createSession(testFlow(api.url, { apiKey: CANARY_API_KEY, secrets: [CANARY_API_KEY, CANARY_SECRET, CANARY_PASSWORD] }), { logger })
     bad.on('error', (e) => seen.push(JSON.stringify(e), inspect(e, { depth: 5 }), e.error.message))
     const error = await bad.login().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InvalidCredentialsError)

@@ -1,7 +1,7 @@
 import type { $Fetch } from 'ofetch'
 import type { z } from 'zod'
 import { createAuthFetch } from './auth-fetch'
-import { AuthError, ConfigError, TokenExpiredError, isRejection } from './errors'
+import { type AuthError, ConfigError, TokenExpiredError, isRejection } from './errors'
 import { decodeJwtIssuedAt, resolveExpiry, SkewTracker } from './expiry'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 import { createFlowContext, joinPath } from './flow-context'
@@ -11,29 +11,13 @@ import { MemoryTokenStore } from './memory-store'
 import { Redactor } from './redact'
 import { ALWAYS_CREDENTIAL_HEADERS } from './redirects'
 import { sanitizeError } from './sanitize'
-import {
-  DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS,
-  DEFAULT_REFRESH_WINDOW,
-  refreshPoints,
-  refreshScheduler,
-  type RefreshPoints,
-} from './schedule'
+import { DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_WINDOW, refreshPoints, refreshScheduler, type RefreshPoints } from './schedule'
 import { assertSecureBaseURL } from './secure-url'
 import { tokenSetSchema } from './token-set-schema'
 import { SingleFlight } from './single-flight'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
 import type { TransportOptions } from './transport'
-import type {
-  AuthEventMap,
-  AuthEventName,
-  AuthLogger,
-  AuthStatus,
-  AuthStrategy,
-  RequestInfo,
-  SessionOptions,
-  TokenSet,
-  TokenStore,
-} from './types'
+import type { AuthEventMap, AuthEventName, AuthLogger, AuthStatus, AuthStrategy, RequestInfo, SessionOptions, TokenSet, TokenStore } from './types'
 
 /** An `AuthStrategy` built by the engine, with lifecycle extras. */
 export interface Session extends AuthStrategy {
@@ -55,7 +39,6 @@ export interface Session extends AuthStrategy {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-
 /** One single-flight registry per store, so every session on the same store and key shares one refresh. */
 const flightsByStore = new WeakMap<TokenStore, SingleFlight<TokenSet>>()
 
@@ -69,8 +52,6 @@ function flightsFor(store: TokenStore): SingleFlight<TokenSet> {
 export function createSession(flow: AuthFlow, options: SessionOptions = {}): Session {
   return new AuthSession(flow, options)
 }
-
-type Origin = 'acquire' | 'renew' | 'store'
 
 class AuthSession implements Session {
   readonly name: string
@@ -247,10 +228,13 @@ class AuthSession implements Session {
     const parsed = tokenSetSchema.safeParse(tokens)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      throw new ConfigError(`${this.#flow.packageName}: setTokens() got an invalid token set: ${issue?.path.join('.') || 'value'} — ${issue?.message ?? 'invalid'}.`, {
-        provider: this.name,
-        field: issue?.path.join('.') || 'tokens',
-      })
+      throw new ConfigError(
+        `${this.#flow.packageName}: setTokens() got an invalid token set: ${issue?.path.join('.') || 'value'} — ${issue?.message ?? 'invalid'}.`,
+        {
+          provider: this.name,
+          field: issue?.path.join('.') || 'tokens',
+        },
+      )
     }
     const normalized = this.#normalize(parsed.data as TokenSet, undefined, true)
     this.#loaded = true
@@ -581,7 +565,10 @@ class AuthSession implements Session {
     const logger = this.#options.logger
     if (!logger?.[level]) return
     try {
-      logger[level]!(this.#redactor.redact(`${this.#flow.packageName}: ${message.replace(`${this.#flow.packageName}: `, '')}`), data && this.#redactor.redactValue(data))
+      logger[level]!(
+        this.#redactor.redact(`${this.#flow.packageName}: ${message.replace(`${this.#flow.packageName}: `, '')}`),
+        data && this.#redactor.redactValue(data),
+      )
     } catch {
       // a broken logger must not break auth
     }

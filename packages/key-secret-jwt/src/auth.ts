@@ -21,9 +21,7 @@ import type { KeySecretJwtConfig } from './types'
  *   secrets: [key, secret],
  * })
  */
-export function createKeySecretJwtAuth<S extends z.ZodType, R extends z.ZodType = z.ZodType>(
-  config: KeySecretJwtConfig<S, R>,
-): Session {
+export function createKeySecretJwtAuth<S extends z.ZodType, R extends z.ZodType = z.ZodType>(config: KeySecretJwtConfig<S, R>): Session {
   const packageName = config.packageName ?? PACKAGE_NAME
   assertSecureBaseURL(config.baseURL, {
     allowInsecureHttp: config.allowInsecureHttp ?? false,

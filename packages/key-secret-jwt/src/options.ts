@@ -10,11 +10,7 @@ export function optionOrEnv(value: string | undefined, envName: string | undefin
 }
 
 /** Like `optionOrEnv`, but a missing value is a `ConfigError` naming the option and the variable. */
-export function requireOption(
-  value: string | undefined,
-  field: string,
-  context: { provider: string; envName?: string; hint?: string },
-): string {
+export function requireOption(value: string | undefined, field: string, context: { provider: string; envName?: string; hint?: string }): string {
   const resolved = optionOrEnv(value, context.envName)
   if (resolved) return resolved
   const where = context.envName ? `pass { ${field} } or set ${context.envName}` : `pass { ${field} }`

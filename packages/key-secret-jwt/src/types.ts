@@ -43,9 +43,7 @@ export interface RevalidateEndpoint<S extends z.ZodType = z.ZodType> extends Tok
 }
 
 /** Configuration of the generic key/secret → JWT style. */
-export interface KeySecretJwtConfig<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType>
-  extends SessionOptions,
-    TokenFields<z.infer<S>> {
+export interface KeySecretJwtConfig<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> extends SessionOptions, TokenFields<z.infer<S>> {
   /** Provider name, lower case (`'myexchange'`). Used in error messages, events and the default store key. */
   name: string
   /** Base URL of the API; the token is attached only to requests on its origin and under its path. */

@@ -57,10 +57,11 @@ export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encod
 
   const otpStep = config.otpStep
   if (!otpStep) {
-    throw new ResponseShapeError(
-      `${packageName}: ${provider} asked for a one-time code but no otpStep is configured.`,
-      { provider, field: describeLocation(config.login.otpToken), status: step1.status },
-    )
+    throw new ResponseShapeError(`${packageName}: ${provider} asked for a one-time code but no otpStep is configured.`, {
+      provider,
+      field: describeLocation(config.login.otpToken),
+      status: step1.status,
+    })
   }
   if (!config.otp) throw otpRequired(config)
   const code = String((await config.otp()) ?? '').trim()

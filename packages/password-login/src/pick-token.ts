@@ -45,10 +45,7 @@ export function pickField(response: FlowResponse, field: string | undefined): st
 
 /** Describes a location for messages: `cookie "a" or field "b"`. */
 export function describeLocation(location: TokenLocation | undefined): string {
-  const parts = [
-    ...(location?.cookies ?? []).map((name) => `cookie "${name}"`),
-    ...(location?.fields ?? []).map((name) => `field "${name}"`),
-  ]
+  const parts = [...(location?.cookies ?? []).map((name) => `cookie "${name}"`), ...(location?.fields ?? []).map((name) => `field "${name}"`)]
   return parts.length > 0 ? parts.join(' or ') : 'the response'
 }
 

@@ -133,10 +133,13 @@ export async function acquireFileLock(path: string, options: FileLockOptions): P
 }
 
 function hold(path: string, content: string, staleMs: number): HeldLock {
-  const refresh = setInterval(() => {
-    const now = new Date()
-    utimes(path, now, now).catch(() => {})
-  }, Math.max(10, Math.floor(staleMs / 3)))
+  const refresh = setInterval(
+    () => {
+      const now = new Date()
+      utimes(path, now, now).catch(() => {})
+    },
+    Math.max(10, Math.floor(staleMs / 3)),
+  )
   refresh.unref()
   let released = false
   return {

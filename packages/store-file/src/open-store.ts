@@ -98,11 +98,11 @@ async function createKeyFile(options: ResolvedOptions, report: (error: StoreErro
       const tokenCount = orphans.filter((name) => name.endsWith(TOKEN_SUFFIX)).length
       if (tokenCount > 0)
         report(
-        new StoreError(
-          `${PACKAGE_NAME}: key file ${options.keyFile} is missing but ${tokenCount} token file(s) written with it exist — they cannot be decrypted. They were moved to ${aside} and a new key was created; a fresh login follows. To recover them, restore the old key file and move them back.`,
-          { code: 'STORE_KEY', location: options.keyFile },
-        ),
-      )
+          new StoreError(
+            `${PACKAGE_NAME}: key file ${options.keyFile} is missing but ${tokenCount} token file(s) written with it exist — they cannot be decrypted. They were moved to ${aside} and a new key was created; a fresh login follows. To recover them, restore the old key file and move them back.`,
+            { code: 'STORE_KEY', location: options.keyFile },
+          ),
+        )
     }
     const raw = randomBytes(32)
     if (!(await createFileExclusive(options.keyFile, `${raw.toString('base64url')}\n`, 0o600))) {

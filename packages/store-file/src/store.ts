@@ -69,7 +69,14 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
       text = await readFile(path, 'utf8')
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return undefined
-      if (!quiet) report(new StoreError(`${PACKAGE_NAME}: cannot read token file ${path} (${errnoOf(error)}) — a fresh login follows.`, { code: 'STORE_IO', location: path, cause: error }))
+      if (!quiet)
+        report(
+          new StoreError(`${PACKAGE_NAME}: cannot read token file ${path} (${errnoOf(error)}) — a fresh login follows.`, {
+            code: 'STORE_IO',
+            location: path,
+            cause: error,
+          }),
+        )
       return undefined
     }
     try {

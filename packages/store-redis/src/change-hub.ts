@@ -40,14 +40,14 @@ export class ChangeHub {
       this.#subscribing = whenReady(subscriber, this.#connectTimeoutMs)
         .then(() => subscriber.subscribe(this.#channel))
         .then(
-        () => undefined,
-        (error: unknown) => {
-          this.#subscribing = undefined
-          this.#subscriber = undefined
-          subscriber.disconnect()
-          throw toStoreError(error, 'subscribe to token changes', this.#location)
-        },
-      )
+          () => undefined,
+          (error: unknown) => {
+            this.#subscribing = undefined
+            this.#subscriber = undefined
+            subscriber.disconnect()
+            throw toStoreError(error, 'subscribe to token changes', this.#location)
+          },
+        )
     }
     return this.#subscribing
   }
@@ -99,7 +99,9 @@ export class ChangeHub {
     for (const wake of [...(this.#waiters.get(message.key) ?? [])]) wake()
     if (message.type === 'unlock') return
     const change: TokenChange =
-      message.type === 'set' && typeof message.issuedAt === 'number' ? { key: message.key, type: 'set', issuedAt: message.issuedAt } : { key: message.key, type: message.type }
+      message.type === 'set' && typeof message.issuedAt === 'number'
+        ? { key: message.key, type: 'set', issuedAt: message.issuedAt }
+        : { key: message.key, type: message.type }
     for (const listener of [...(this.#listeners.get(message.key) ?? [])]) {
       try {
         listener(change)

@@ -88,24 +88,27 @@ function keepAlive(context: LockContext, key: string, owner: string): { stop(): 
   const { redis, names, options, report } = context
   const lockKey = names.lock(key)
   let stopped = false
-  const timer = setInterval(() => {
-    redis.eval(EXTEND_LOCK, 1, lockKey, owner, String(options.lockTtlMs)).then(
-      (extended) => {
-        if (stopped || extended === 1) return
-        stopped = true
-        clearInterval(timer)
-        report(
-          new StoreError(
-            `${PACKAGE_NAME}: lost the lock of ${key} (it expired or Redis restarted) while refreshing — another process may refresh too; older tokens never overwrite newer ones.`,
-            { code: 'STORE_IO', location: lockKey },
-          ),
-        )
-      },
-      (error: unknown) => {
-        if (!stopped) report(toStoreError(error, `extend the lock of ${key}`, options.location))
-      },
-    )
-  }, Math.max(10, Math.floor(options.lockTtlMs / 3)))
+  const timer = setInterval(
+    () => {
+      redis.eval(EXTEND_LOCK, 1, lockKey, owner, String(options.lockTtlMs)).then(
+        (extended) => {
+          if (stopped || extended === 1) return
+          stopped = true
+          clearInterval(timer)
+          report(
+            new StoreError(
+              `${PACKAGE_NAME}: lost the lock of ${key} (it expired or Redis restarted) while refreshing — another process may refresh too; older tokens never overwrite newer ones.`,
+              { code: 'STORE_IO', location: lockKey },
+            ),
+          )
+        },
+        (error: unknown) => {
+          if (!stopped) report(toStoreError(error, `extend the lock of ${key}`, options.location))
+        },
+      )
+    },
+    Math.max(10, Math.floor(options.lockTtlMs / 3)),
+  )
   timer.unref?.()
   return {
     stop() {

@@ -69,7 +69,10 @@ export function resolveOptions(options: RedisTokenStoreOptions): ResolvedOptions
   let key: StoreKeyInput
   const envKey = nonEmpty(env[ENV_KEY])
   if (options.key !== undefined) {
-    key = typeof options.key === 'object' && !(options.key instanceof Uint8Array) && !(options.key instanceof ArrayBuffer) ? options.key : decodeStoreKey(options.key, { field: 'key', packageName: PACKAGE_NAME })
+    key =
+      typeof options.key === 'object' && !(options.key instanceof Uint8Array) && !(options.key instanceof ArrayBuffer)
+        ? options.key
+        : decodeStoreKey(options.key, { field: 'key', packageName: PACKAGE_NAME })
   } else if (envKey !== undefined) {
     key = decodeStoreKey(envKey, { field: ENV_KEY, packageName: PACKAGE_NAME })
   } else {

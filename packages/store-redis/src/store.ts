@@ -57,7 +57,12 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
     } catch (error) {
       const storeError = toStoreError(error, `read ${credentialKey}`, location)
       if (storeError.code === 'STORE_IO' && /WRONGTYPE/.test(String((error as Error)?.message))) {
-        report(new StoreError(`${PACKAGE_NAME}: ${redisKey} is not an authmux token entry — it is ignored and a fresh login follows.`, { code: 'STORE_CORRUPT', location: redisKey }))
+        report(
+          new StoreError(`${PACKAGE_NAME}: ${redisKey} is not an authmux token entry — it is ignored and a fresh login follows.`, {
+            code: 'STORE_CORRUPT',
+            location: redisKey,
+          }),
+        )
         return undefined
       }
       throw storeError
@@ -71,7 +76,13 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
         code === 'STORE_DECRYPT'
           ? 'failed authentication (a different AUTHMUX_STORE_KEY, tampered data, or a value copied from another credential key)'
           : 'is corrupt'
-      report(new StoreError(`${PACKAGE_NAME}: the token entry ${redisKey} ${why} — it is ignored and a fresh login follows.`, { code, location: redisKey, cause: error }))
+      report(
+        new StoreError(`${PACKAGE_NAME}: the token entry ${redisKey} ${why} — it is ignored and a fresh login follows.`, {
+          code,
+          location: redisKey,
+          cause: error,
+        }),
+      )
       return undefined
     }
   }

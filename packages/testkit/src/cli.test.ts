@@ -65,7 +65,11 @@ async function loginEverywhere(line: Started['line'], otpCode: string): Promise<
   const step1 = await post(`${urls.axiom}/login-password-v2`, { email: ax.email, b64Password: ax.b64Password })
   expect(step1.status).toBe(200)
   const { otpJwtToken } = (await step1.json()) as { otpJwtToken: string }
-  const step2 = await post(`${urls.axiom}/login-otp`, { code: otpCode, email: ax.email, b64Password: ax.b64Password }, { cookie: `auth-otp-login-token=${otpJwtToken}` })
+  const step2 = await post(
+    `${urls.axiom}/login-otp`,
+    { code: otpCode, email: ax.email, b64Password: ax.b64Password },
+    { cookie: `auth-otp-login-token=${otpJwtToken}` },
+  )
   expect(step2.status).toBe(200)
   expect(step2.headers.getSetCookie().some((l) => l.startsWith('auth-access-token='))).toBe(true)
 

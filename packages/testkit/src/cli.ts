@@ -32,7 +32,8 @@ function parseArgs(argv: string[]): CliArgs {
       if (host) args.host = host
     } else if (flag === '--axiom-otp-code') {
       const code = value()
-      if (!code || !/^\d{6}$/.test(code)) throw new ConfigError('@authmux/testkit: --axiom-otp-code must be 6 digits, e.g. 123456.', { field: '--axiom-otp-code' })
+      if (!code || !/^\d{6}$/.test(code))
+        throw new ConfigError('@authmux/testkit: --axiom-otp-code must be 6 digits, e.g. 123456.', { field: '--axiom-otp-code' })
       args.otpCode = code
     } else if (flag === '--help' || flag === '-h') {
       process.stdout.write(`${USAGE}\n`)

@@ -7,7 +7,9 @@ const json = (url: string, body: unknown, headers: Record<string, string> = {}) 
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
 
 beforeAll(async () => {
-  emu = await startEmulators({ lifetimes: { axiom: { accessSeconds: 300 }, projectx: { accessSeconds: 600 }, tradeready: { accessSeconds: 900 }, apala: { accessSeconds: 120 } } })
+  emu = await startEmulators({
+    lifetimes: { axiom: { accessSeconds: 300 }, projectx: { accessSeconds: 600 }, tradeready: { accessSeconds: 900 }, apala: { accessSeconds: 120 } },
+  })
 })
 afterAll(() => emu.close())
 
@@ -56,7 +58,9 @@ describe('startEmulators', () => {
 
   test('revokeAllTokens(provider) only touches that provider', async () => {
     const ap = (await (await json(`${emu.urls.apala}/api/auth/token`, { api_key: emu.credentials.apala.apiKey })).json()) as { access_token: string }
-    const px = (await (await json(`${emu.urls.projectx}/Auth/loginKey`, { userName: emu.credentials.projectx.userName, apiKey: emu.credentials.projectx.apiKey })).json()) as { token: string }
+    const px = (await (
+      await json(`${emu.urls.projectx}/Auth/loginKey`, { userName: emu.credentials.projectx.userName, apiKey: emu.credentials.projectx.apiKey })
+    ).json()) as { token: string }
     emu.revokeAllTokens('projectx')
     const pxSearch = await json(`${emu.urls.projectx}/Account/search`, { onlyActiveAccounts: true }, { authorization: `Bearer ${px.token}` })
     expect(pxSearch.status).toBe(401)
@@ -71,7 +75,12 @@ describe('startEmulators', () => {
     const code = await emu.inbox.waitForCode(email, { sinceMs: 0 })
     const step2 = await json(`${emu.urls.axiom}/login-otp`, { code, email, b64Password }, { cookie: `auth-otp-login-token=${otpJwtToken}` })
     expect(step2.status).toBe(200)
-    const access = step2.headers.getSetCookie().find((l) => l.startsWith('auth-access-token='))?.split(';')[0]?.split('=')[1] ?? ''
+    const access =
+      step2.headers
+        .getSetCookie()
+        .find((l) => l.startsWith('auth-access-token='))
+        ?.split(';')[0]
+        ?.split('=')[1] ?? ''
     const claims = decodeJwt(access)
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(300)
   })
@@ -79,17 +88,33 @@ describe('startEmulators', () => {
   test('no secret of any provider ends up in the request log', async () => {
     emu.requests.clear()
     const c = emu.credentials
-    const secrets: string[] = [c.axiom.password, c.axiom.b64Password, c.aionmarket.apiKey, c.projectx.apiKey, c.tradeready.apiKey, c.tradeready.apiSecret, c.apala.apiKey]
+    const secrets: string[] = [
+      c.axiom.password,
+      c.axiom.b64Password,
+      c.aionmarket.apiKey,
+      c.projectx.apiKey,
+      c.tradeready.apiKey,
+      c.tradeready.apiSecret,
+      c.apala.apiKey,
+    ]
     const step1 = await json(`${emu.urls.axiom}/login-password-v2`, { email: c.axiom.email, b64Password: c.axiom.b64Password })
     const { otpJwtToken } = (await step1.json()) as { otpJwtToken: string }
     const code = emu.inbox.latestCode(c.axiom.email) ?? ''
-    const step2 = await json(`${emu.urls.axiom}/login-otp`, { code, email: c.axiom.email, b64Password: c.axiom.b64Password }, { cookie: `auth-otp-login-token=${otpJwtToken}` })
+    const step2 = await json(
+      `${emu.urls.axiom}/login-otp`,
+      { code, email: c.axiom.email, b64Password: c.axiom.b64Password },
+      { cookie: `auth-otp-login-token=${otpJwtToken}` },
+    )
     const axiomCookies = step2.headers.getSetCookie().map((l) => l.split(';')[0] ?? '')
     await fetch(`${emu.urls.axiom}/user/info`, { headers: { cookie: axiomCookies.join('; ') } })
     await fetch(`${emu.urls.aionmarket}/agents/me`, { headers: { authorization: `Bearer ${c.aionmarket.apiKey}` } })
-    const px = (await (await json(`${emu.urls.projectx}/Auth/loginKey`, { userName: c.projectx.userName, apiKey: c.projectx.apiKey })).json()) as { token: string }
+    const px = (await (await json(`${emu.urls.projectx}/Auth/loginKey`, { userName: c.projectx.userName, apiKey: c.projectx.apiKey })).json()) as {
+      token: string
+    }
     await json(`${emu.urls.projectx}/Account/search`, { onlyActiveAccounts: true }, { authorization: `Bearer ${px.token}` })
-    const tr = (await (await json(`${emu.urls.tradeready}/auth/login`, { api_key: c.tradeready.apiKey, api_secret: c.tradeready.apiSecret })).json()) as { token: string }
+    const tr = (await (await json(`${emu.urls.tradeready}/auth/login`, { api_key: c.tradeready.apiKey, api_secret: c.tradeready.apiSecret })).json()) as {
+      token: string
+    }
     await fetch(`${emu.urls.tradeready}/account/info`, { headers: { 'x-api-key': c.tradeready.apiKey, authorization: `Bearer ${tr.token}` } })
     const ap = (await (await json(`${emu.urls.apala}/api/auth/token`, { api_key: c.apala.apiKey })).json()) as { access_token: string; refresh_token: string }
     await json(`${emu.urls.apala}/api/auth/refresh`, { refresh_token: ap.refresh_token })
@@ -99,9 +124,7 @@ describe('startEmulators', () => {
     const log = JSON.stringify(emu.requests.list())
     expect(emu.requests.list().length).toBeGreaterThanOrEqual(10)
     for (const secret of secrets.filter((s) => s.length >= 16)) expect(log).not.toContain(secret)
-    expect(emu.requests.list().map((e) => e.credential)).toEqual(
-      expect.arrayContaining(['body', 'cookie', 'bearer', 'x-api-key']),
-    )
+    expect(emu.requests.list().map((e) => e.credential)).toEqual(expect.arrayContaining(['body', 'cookie', 'bearer', 'x-api-key']))
   })
 
   test('ports / portBase pick fixed ports; a taken port is a clear error', async () => {

@@ -116,7 +116,10 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   }
 
   const started: { close(): Promise<void> }[] = []
-  const start = async <C, X extends object>(name: ProviderName, built: { definition: import('./http-types.js').ProviderDefinition; credentials: C; controls: X }) => {
+  const start = async <C, X extends object>(
+    name: ProviderName,
+    built: { definition: import('./http-types.js').ProviderDefinition; credentials: C; controls: X },
+  ) => {
     const handle = await listen(name, shared, built, { port: portOf(name), ...(host ? { host } : {}) })
     started.push(handle)
     return handle
@@ -161,7 +164,10 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     await Promise.all(started.map((s) => s.close()))
     const code = (error as NodeJS.ErrnoException)?.code
     if (code === 'EADDRINUSE') {
-      throw new ConfigError('@authmux/testkit: an emulator port is already in use — pick other ports (ports / portBase, or --port-base for the CLI).', { field: 'ports', cause: error })
+      throw new ConfigError('@authmux/testkit: an emulator port is already in use — pick other ports (ports / portBase, or --port-base for the CLI).', {
+        field: 'ports',
+        cause: error,
+      })
     }
     throw error
   }

@@ -67,7 +67,12 @@ export function createInbox(): InboxWriter {
         }
         const timer = realSetTimeout(() => {
           waiters.delete(waiter)
-          reject(new AuthError('@authmux/testkit: no one-time code arrived in the inbox in time — did the client call /login-password-v2?', { provider: 'axiom', code: 'OTP_TIMEOUT' }))
+          reject(
+            new AuthError('@authmux/testkit: no one-time code arrived in the inbox in time — did the client call /login-password-v2?', {
+              provider: 'axiom',
+              code: 'OTP_TIMEOUT',
+            }),
+          )
         }, options.timeoutMs ?? 5000)
         waiters.add(waiter)
       })

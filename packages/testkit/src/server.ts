@@ -105,11 +105,7 @@ function send(res: ServerResponse, response: EmulatorResponse, nowMs: number): v
 }
 
 /** Serve one provider emulator on its own origin (127.0.0.1 by default). */
-export function serveProvider(
-  provider: ProviderDefinition,
-  shared: SharedControls,
-  options: { port?: number; host?: string } = {},
-): Promise<ListeningServer> {
+export function serveProvider(provider: ProviderDefinition, shared: SharedControls, options: { port?: number; host?: string } = {}): Promise<ListeningServer> {
   const host = options.host ?? '127.0.0.1'
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {

@@ -65,10 +65,13 @@ export class LiveView implements View {
   #ensureTimer(): void {
     if (this.#timer) return
     this.#write('\x1b[?25l')
-    this.#timer = setInterval(() => {
-      const sinceMs = performance.now() - this.#lastDraw
-      if (this.#dirty || sinceMs >= 1000) this.#draw()
-    }, Math.ceil(1000 / MAX_REDRAWS_PER_SECOND))
+    this.#timer = setInterval(
+      () => {
+        const sinceMs = performance.now() - this.#lastDraw
+        if (this.#dirty || sinceMs >= 1000) this.#draw()
+      },
+      Math.ceil(1000 / MAX_REDRAWS_PER_SECOND),
+    )
     this.#timer.unref?.()
   }
 

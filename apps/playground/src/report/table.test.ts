@@ -23,7 +23,11 @@ const row = (over: Partial<ProviderRow>): ProviderRow => ({
 describe('renderTable', () => {
   it('prints a header and one aligned row per provider, without colour when colour is off', () => {
     const lines = renderTable(
-      [row({ expiresAt: 95_000 }), row({ name: 'aionmarket', refreshes: 0, lastEvent: 'logged in' }), row({ name: 'apala', state: 'signed-out', requestsFailed: 3 })],
+      [
+        row({ expiresAt: 95_000 }),
+        row({ name: 'aionmarket', refreshes: 0, lastEvent: 'logged in' }),
+        row({ name: 'apala', state: 'signed-out', requestsFailed: 3 }),
+      ],
       0,
       createStyle(false),
     )
@@ -46,7 +50,13 @@ describe('LiveView', () => {
   it('redraws in place with ANSI cursor movement, at most 8 times a second however busy the bot is', () => {
     vi.useFakeTimers()
     const listeners: ((e: unknown) => void)[] = []
-    const strategy = { on: (_: string, l: (e: unknown) => void) => (listeners.push(l), () => {}), status: () => ({ state: 'valid' as const }) }
+    const strategy = {
+      on: (_: string, l: (e: unknown) => void) => {
+        listeners.push(l)
+        return () => {}
+      },
+      status: () => ({ state: 'valid' as const }),
+    }
     const tracker = new Tracker({ aionmarket: strategy as unknown as Session }, () => 0)
     const writes: string[] = []
     const view = new LiveView((t) => writes.push(t), createStyle(true))

@@ -6,7 +6,9 @@ const WIDTHS = [12, 16, 12, 8, 11, 6, 8, 0]
 
 /** The provider table: one header line and one line per provider. Pure: same rows, same lines. */
 export function renderTable(rows: ProviderRow[], now: number, style: Style): string[] {
-  const header = COLUMNS.map((c, i) => pad(c, WIDTHS[i]!)).join('').trimEnd()
+  const header = COLUMNS.map((c, i) => pad(c, WIDTHS[i]!))
+    .join('')
+    .trimEnd()
   const lines = [style.dim(header)]
   for (const row of rows) {
     const cells = [
@@ -19,7 +21,12 @@ export function renderTable(rows: ProviderRow[], now: number, style: Style): str
       row.requestsFailed > 0 ? style.red(String(row.requestsFailed)) : '0',
       row.lastEvent,
     ]
-    lines.push(cells.map((cell, i) => pad(cell, WIDTHS[i]!)).join('').trimEnd())
+    lines.push(
+      cells
+        .map((cell, i) => pad(cell, WIDTHS[i]!))
+        .join('')
+        .trimEnd(),
+    )
   }
   return lines
 }

@@ -218,7 +218,9 @@ describe('failures', () => {
     expect((invalid as InvalidCredentialsError).status).toBe(401)
     expect(emu.stats.get().logins).toBe(1)
 
-    const denied = await apala({ apiKey: emu.credentials.noPermissionApiKey }).login().catch((e: unknown) => e)
+    const denied = await apala({ apiKey: emu.credentials.noPermissionApiKey })
+      .login()
+      .catch((e: unknown) => e)
     expect(denied).toBeInstanceOf(InvalidCredentialsError)
     expect((denied as InvalidCredentialsError).status).toBe(403)
     expect(emu.stats.get().logins).toBe(2)

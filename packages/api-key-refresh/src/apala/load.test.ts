@@ -29,8 +29,8 @@ describe('Apala token rotation under load', () => {
     emu.stats.reset()
 
     const call = (i: number) =>
-      auth
-        .fetch.raw<{ message_id: string }>('/api/message_optimizer', { method: 'POST', body: { message: { content: `m${i}`, channel: 'SMS' } } })
+      auth.fetch
+        .raw<{ message_id: string }>('/api/message_optimizer', { method: 'POST', body: { message: { content: `m${i}`, channel: 'SMS' } } })
         .then((response) => response.status)
         .catch((error: { status?: number; response?: Response }) => error.response?.status ?? error.status ?? -1)
 

@@ -160,7 +160,12 @@ describe('request headers and rate limits', () => {
     const started = performance.now()
     await expect(auth.me()).resolves.toMatchObject({ agentId: emu.credentials.agentId })
     expect(performance.now() - started).toBeGreaterThanOrEqual(950)
-    expect(emu.requests.list({ path: '/agents/me' }).slice(-2).map((r) => r.status)).toEqual([429, 200])
+    expect(
+      emu.requests
+        .list({ path: '/agents/me' })
+        .slice(-2)
+        .map((r) => r.status),
+    ).toEqual([429, 200])
   })
 
   it('a Retry-After longer than maxRateLimitWaitMs is a RateLimitError carrying the wait', async () => {
@@ -181,7 +186,11 @@ describe('secrets', () => {
     const logger = { debug: (...a: unknown[]) => logs.push(a), info: (...a: unknown[]) => logs.push(a), warn: (...a: unknown[]) => logs.push(a) }
     const auth = createAionMarketAuth({ apiKey: canary, baseURL: emu.url, logger })
     for (const name of ['login', 'refresh', 'logout', 'error'] as const) auth.on(name, (e) => events.push(e))
-    const errors = [await auth.me().catch((e: unknown) => e), await auth.listApiKeys().catch((e: unknown) => e), await auth.createApiKey('x').catch((e: unknown) => e)]
+    const errors = [
+      await auth.me().catch((e: unknown) => e),
+      await auth.listApiKeys().catch((e: unknown) => e),
+      await auth.createApiKey('x').catch((e: unknown) => e),
+    ]
     for (const error of errors) expect(error).toBeInstanceOf(KeyRejectedError)
     const surfaces = [
       ...errors.flatMap((e) => [(e as Error).message, (e as Error).stack, JSON.stringify(e), inspect(e, { depth: 5 })]),

@@ -33,10 +33,10 @@ export function unwrapEnvelope(body: unknown): unknown {
   if (failed) {
     if (code === 401) throw keyRejected(packageName, provider, 'AIONMARKET_API_KEY')
     const detail = providerMessage(body)
-    throw new ProviderError(
-      `${packageName}: AionMarket answered an error${code !== undefined ? ` (code ${code})` : ''}${detail ? `: ${detail}` : ''}.`,
-      { provider, ...(code !== undefined ? { providerCode: code } : {}) },
-    )
+    throw new ProviderError(`${packageName}: AionMarket answered an error${code !== undefined ? ` (code ${code})` : ''}${detail ? `: ${detail}` : ''}.`, {
+      provider,
+      ...(code !== undefined ? { providerCode: code } : {}),
+    })
   }
   return 'data' in body ? body.data : body
 }

@@ -114,7 +114,9 @@ describe('createKeyRing', () => {
     ring.get('trading').on('login', (e) => events.push(e))
     const rotated = await ring.rotate('trading')
     const newKey = ring.get('trading').accessToken!
-    const text = [JSON.stringify(logs), JSON.stringify(rotated), inspect(ring, { depth: 6 }), JSON.stringify(events), JSON.stringify(ring.get('trading'))].join('\n')
+    const text = [JSON.stringify(logs), JSON.stringify(rotated), inspect(ring, { depth: 6 }), JSON.stringify(events), JSON.stringify(ring.get('trading'))].join(
+      '\n',
+    )
     expect(logs.length).toBeGreaterThan(0)
     expect(text).not.toContain(newKey)
     expect(text).not.toContain(keys.trading)

@@ -93,10 +93,7 @@ function checkText(value: unknown, field: string, maxLength: number, required: b
 }
 
 /** `POST /agents/register` — public. */
-export async function registerAgent(
-  fetch: $Fetch,
-  input: { name: string; description?: string },
-): Promise<RegisteredAgent> {
+export async function registerAgent(fetch: $Fetch, input: { name: string; description?: string }): Promise<RegisteredAgent> {
   const name = checkText(input?.name, 'name', 100, true)!
   const description = checkText(input?.description, 'description', 500, false)
   const body = await callAionMarket(fetch, '/agents/register', {
@@ -146,11 +143,7 @@ export async function listApiKeys(fetch: $Fetch): Promise<ApiKeyInfo[]> {
         ...(createType === 1 ? { createdBy: 'user' as const } : createType === 2 ? { createdBy: 'system' as const } : {}),
         ...(createdAt !== undefined ? { createdAt } : {}),
         ...(lastCalledAt !== undefined ? { lastCalledAt } : {}),
-        ...(key.apiKeyCode
-          ? key.apiKeyCode.includes('*')
-            ? { maskedKey: key.apiKeyCode }
-            : { fingerprint: await fingerprint(key.apiKeyCode) }
-          : {}),
+        ...(key.apiKeyCode ? (key.apiKeyCode.includes('*') ? { maskedKey: key.apiKeyCode } : { fingerprint: await fingerprint(key.apiKeyCode) }) : {}),
       }
     }),
   )

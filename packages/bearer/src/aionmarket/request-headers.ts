@@ -1,8 +1,5 @@
 /** The non-credential headers AionMarket requests carry: an optional User-Agent and a per-request X-Request-ID. */
-export function extraHeaders(options: {
-  userAgent?: string | undefined
-  requestId?: boolean | (() => string) | undefined
-}): () => Record<string, string> {
+export function extraHeaders(options: { userAgent?: string | undefined; requestId?: boolean | (() => string) | undefined }): () => Record<string, string> {
   const { userAgent, requestId = true } = options
   return () => {
     const headers: Record<string, string> = {}

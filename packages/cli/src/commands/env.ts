@@ -50,8 +50,10 @@ export const env: Command = {
     if (names.refreshToken && tokens?.refreshToken) vars.push({ name: names.refreshToken, value: tokens.refreshToken })
 
     const state = storedState(tokens, ctx.io.now())
-    if (state === 'missing') ctx.out.info(`warning: the store holds no readable tokens for this ${provider.title} session — run authmux login ${provider.name}.`)
-    else if (state === 'expired' || state === 'refreshable') ctx.out.info(`warning: the stored ${provider.title} access token has expired — run authmux login ${provider.name} to renew it.`)
+    if (state === 'missing')
+      ctx.out.info(`warning: the store holds no readable tokens for this ${provider.title} session — run authmux login ${provider.name}.`)
+    else if (state === 'expired' || state === 'refreshable')
+      ctx.out.info(`warning: the stored ${provider.title} access token has expired — run authmux login ${provider.name} to renew it.`)
     if (!entry.keySaved && Object.keys(names.keys).length > 0) {
       ctx.out.info(`note: no ${provider.title} key is saved, so no key variable is printed (authmux login ${provider.name} --save-key keeps it).`)
     }

@@ -7,8 +7,22 @@ import { PROVIDERS } from '../providers'
 import { allowInsecureHttp, baseUrlFor, openStores, pickEntry, providerArg } from '../store'
 import { resolveValue, isInteractive, type ValueSources } from '../values'
 
-const ACCESS: FieldSpec = { key: 'accessToken', label: 'Axiom auth-access-token', secret: true, flag: 'access-token', stdinFlag: 'access-token-stdin', env: 'AXIOM_ACCESS_TOKEN' }
-const REFRESH: FieldSpec = { key: 'refreshToken', label: 'Axiom auth-refresh-token', secret: true, flag: 'refresh-token', stdinFlag: 'refresh-token-stdin', env: 'AXIOM_REFRESH_TOKEN' }
+const ACCESS: FieldSpec = {
+  key: 'accessToken',
+  label: 'Axiom auth-access-token',
+  secret: true,
+  flag: 'access-token',
+  stdinFlag: 'access-token-stdin',
+  env: 'AXIOM_ACCESS_TOKEN',
+}
+const REFRESH: FieldSpec = {
+  key: 'refreshToken',
+  label: 'Axiom auth-refresh-token',
+  secret: true,
+  flag: 'refresh-token',
+  stdinFlag: 'refresh-token-stdin',
+  env: 'AXIOM_REFRESH_TOKEN',
+}
 
 const HELP = `Usage: authmux import axiom --email <email> [token options]
 
@@ -44,14 +58,17 @@ export const importCommand: Command = {
   },
   async run(ctx) {
     const provider = providerArg(ctx)
-    if (provider.name !== 'axiom') throw new UsageError(`import supports axiom only — the other providers log in with keys: authmux login ${provider.name}.`, { command: 'import' })
+    if (provider.name !== 'axiom')
+      throw new UsageError(`import supports axiom only — the other providers log in with keys: authmux login ${provider.name}.`, { command: 'import' })
     const stores = openStores(ctx)
     const sources: ValueSources = { io: ctx.io, out: ctx.out, stdin: ctx.stdin, flags: ctx.flags, command: 'import' }
     const values = { email: await resolveValue(PROVIDERS.axiom.identity[0]!, sources) }
     const accessToken = await resolveValue(ACCESS, sources)
     const refreshToken = await optionalValue(REFRESH, sources)
     if (decodeJwtExpiry(accessToken) === undefined) {
-      throw new UsageError('the access token is not an Axiom access token (a JWT with an expiry) — copy the value of the auth-access-token cookie.', { command: 'import' })
+      throw new UsageError('the access token is not an Axiom access token (a JWT with an expiry) — copy the value of the auth-access-token cookie.', {
+        command: 'import',
+      })
     }
     const known = await pickEntry({ ...ctx, flags: { ...ctx.flags, account: values.email } }, stores.index, provider, { required: false })
     const baseURL = baseUrlFor(ctx, provider, known)
@@ -75,7 +92,8 @@ export const importCommand: Command = {
 
 /** The refresh token is optional: skipped when no flag, stdin flag or variable gives it and there is no terminal. */
 async function optionalValue(field: FieldSpec, sources: ValueSources): Promise<string | undefined> {
-  const given = (field.flag && sources.flags[field.flag] !== undefined) || (field.stdinFlag && sources.flags[field.stdinFlag]) || sources.io.env[field.env ?? '']
+  const given =
+    (field.flag && sources.flags[field.flag] !== undefined) || (field.stdinFlag && sources.flags[field.stdinFlag]) || sources.io.env[field.env ?? '']
   if (!given && !isInteractive(sources.io)) return undefined
   return resolveValue(field, sources)
 }

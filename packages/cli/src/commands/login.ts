@@ -1,4 +1,4 @@
-import { AuthError, ConfigError, MemoryTokenStore, OtpRequiredError, isRejection, type Session } from '@authmux/core'
+import { type AuthError, ConfigError, MemoryTokenStore, OtpRequiredError, isRejection, type Session } from '@authmux/core'
 import type { AionMarketAuth } from '@authmux/bearer'
 import { booleanFlag, GLOBAL_HELP, type Command, type Context } from '../context'
 import { UsageError } from '../errors'
@@ -80,7 +80,9 @@ export const login: Command = {
       const reused = await tryReuse(ctx, provider, values, common)
       if (reused) {
         await record(ctx, provider, values, stores, reused, baseURL)
-        ctx.out.print(`Already logged in to ${provider.title} as ${await provider.label(values)} — ${describeToken(reused, ctx)}; reused the stored session (--force logs in again).`)
+        ctx.out.print(
+          `Already logged in to ${provider.title} as ${await provider.label(values)} — ${describeToken(reused, ctx)}; reused the stored session (--force logs in again).`,
+        )
         reused.dispose()
         return 0
       }
@@ -142,7 +144,12 @@ function checkFlagsApply(ctx: Context, provider: ProviderSpec): void {
  * Uses the stored session when there is one: served as is while valid, renewed when the provider allows it without
  * the login-only values (Axiom refresh token, ProjectX validate, Apala refresh). Undefined when a fresh login is needed.
  */
-async function tryReuse(ctx: Context, provider: ProviderSpec, values: ProviderValues, common: { baseURL: string | undefined; store: Stores['store']; allowInsecureHttp: boolean }): Promise<Session | undefined> {
+async function tryReuse(
+  ctx: Context,
+  provider: ProviderSpec,
+  values: ProviderValues,
+  common: { baseURL: string | undefined; store: Stores['store']; allowInsecureHttp: boolean },
+): Promise<Session | undefined> {
   const probe = provider.build(values, common)
   try {
     if (!(await common.store.has(await probe.storeKey()))) {
@@ -176,7 +183,9 @@ async function loginWithStaticKey(
     const agent = profile.name ? `agent "${profile.name}"` : `agent ${profile.agentId}`
     const label = await provider.label(values)
     if (!save) {
-      ctx.out.print(`${provider.title} API key (${label}) is valid — ${agent}. Not saved: the key itself is the credential; pass --save-key to keep it in the encrypted store.`)
+      ctx.out.print(
+        `${provider.title} API key (${label}) is valid — ${agent}. Not saved: the key itself is the credential; pass --save-key to keep it in the encrypted store.`,
+      )
       return 0
     }
     await record(ctx, provider, values, stores, auth, common.baseURL)

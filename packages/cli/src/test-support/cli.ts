@@ -27,7 +27,10 @@ export interface RunOptions {
 /** A sandbox: a throwaway store directory and HOME, and a runner that records every output for the canary check. */
 export class CliSandbox {
   readonly outputs: { args: string[]; text: string; revealed: boolean }[] = []
-  private constructor(readonly dir: string, readonly home: string) {}
+  private constructor(
+    readonly dir: string,
+    readonly home: string,
+  ) {}
 
   static async create(): Promise<CliSandbox> {
     const base = await mkdtemp(join(tmpdir(), 'authmux-cli-test-'))

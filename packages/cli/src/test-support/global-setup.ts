@@ -32,7 +32,9 @@ function builtAt(path: string): number {
  */
 export default function setup(): void {
   const bin = builtAt(join(pkg, 'dist/bin.js'))
-  const deps = ['core', 'bearer', 'key-secret-jwt', 'api-key-refresh', 'password-login', 'store-file', 'testkit'].every((name) => builtAt(join(root, 'packages', name, 'dist/index.js')) > 0)
+  const deps = ['core', 'bearer', 'key-secret-jwt', 'api-key-refresh', 'password-login', 'store-file', 'testkit'].every(
+    (name) => builtAt(join(root, 'packages', name, 'dist/index.js')) > 0,
+  )
   if (deps && bin > 0 && bin >= Math.max(newestSource(join(pkg, 'src')), builtAt(join(pkg, 'tsup.config.ts')))) return
   const result = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@authmux/cli...', '--output-logs=errors-only'], { cwd: root, encoding: 'utf8' })
   if (result.status !== 0) {

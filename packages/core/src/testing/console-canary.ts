@@ -6,7 +6,7 @@ const captured: string[] = []
 for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   const original = console[method].bind(console)
   console[method] = (...args: unknown[]) => {
-    captured.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '))
+    captured.push(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '))
     original(...args)
   }
 }

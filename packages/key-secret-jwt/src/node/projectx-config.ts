@@ -40,11 +40,7 @@ type Key = keyof typeof FIELDS
 /** Where project-x-py looks for its config file, first match wins. */
 export function projectXConfigPaths(options: { cwd?: string; homeDir?: string } = {}): string[] {
   const cwd = options.cwd ?? process.cwd()
-  return [
-    join(options.homeDir ?? homedir(), '.config', 'projectx', 'config.json'),
-    resolve(cwd, 'projectx_config.json'),
-    resolve(cwd, '.projectx_config.json'),
-  ]
+  return [join(options.homeDir ?? homedir(), '.config', 'projectx', 'config.json'), resolve(cwd, 'projectx_config.json'), resolve(cwd, '.projectx_config.json')]
 }
 
 /**

@@ -41,7 +41,10 @@ describe('createProjectXAuth.fromEnv', () => {
   })
 
   it('reads a .env file (quotes, comments); the environment wins over the file', async () => {
-    write('.env', [`# ProjectX`, `PROJECT_X_API_KEY="${emu.credentials.apiKey}"`, `PROJECT_X_USERNAME=from-file # comment`, `PROJECTX_API_URL='${emu.url}'`].join('\n'))
+    write(
+      '.env',
+      [`# ProjectX`, `PROJECT_X_API_KEY="${emu.credentials.apiKey}"`, `PROJECT_X_USERNAME=from-file # comment`, `PROJECTX_API_URL='${emu.url}'`].join('\n'),
+    )
     const fromFile = createProjectXAuth.fromEnv({ ...base(), env: {} })
     expect(await fromFile.storeKey()).toBe('projectx:from-file')
     const envWins = createProjectXAuth.fromEnv({ ...base(), env: { PROJECT_X_USERNAME: emu.credentials.userName } })
@@ -52,7 +55,10 @@ describe('createProjectXAuth.fromEnv', () => {
 
   it('reads the config file (cwd and ~/.config/projectx), with PROJECTX_* overrides', async () => {
     const env = { PROJECT_X_API_KEY: emu.credentials.apiKey, PROJECT_X_USERNAME: emu.credentials.userName }
-    write('projectx_config.json', JSON.stringify({ api_url: emu.url, timeout_seconds: 12, retry_attempts: 1, retry_delay_seconds: 0.5, timezone: 'America/Chicago' }))
+    write(
+      'projectx_config.json',
+      JSON.stringify({ api_url: emu.url, timeout_seconds: 12, retry_attempts: 1, retry_delay_seconds: 0.5, timezone: 'America/Chicago' }),
+    )
     const auth = createProjectXAuth.fromEnv({ ...base(), env })
     expect(auth.baseURL).toBe(emu.url)
     await auth.login()
@@ -69,7 +75,13 @@ describe('createProjectXAuth.fromEnv', () => {
       burstLimit: 3,
     })
     rmSync(join(home, '.config'), { recursive: true })
-    expect(loadProjectXConfig({ ...base() })).toMatchObject({ apiUrl: emu.url, timeoutSeconds: 12, retryAttempts: 1, retryDelaySeconds: 0.5, timezone: 'America/Chicago' })
+    expect(loadProjectXConfig({ ...base() })).toMatchObject({
+      apiUrl: emu.url,
+      timeoutSeconds: 12,
+      retryAttempts: 1,
+      retryDelaySeconds: 0.5,
+      timezone: 'America/Chicago',
+    })
     rmSync(join(dir, 'projectx_config.json'))
     write('.projectx_config.json', JSON.stringify({ requests_per_minute: 60 }))
     expect(loadProjectXConfig({ ...base() })).toMatchObject({ requestsPerMinute: 60, source: join(dir, '.projectx_config.json') })

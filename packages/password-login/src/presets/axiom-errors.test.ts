@@ -31,7 +31,9 @@ describe('Axiom errors name the fix', () => {
 
   it('Turnstile required → AxiomTurnstileRequiredError naming turnstileToken and the token import; turnstileToken then works', async () => {
     emu.setTurnstileRequired(true)
-    const error = await axiomAuthFor(emu).login().catch((e: unknown) => e)
+    const error = await axiomAuthFor(emu)
+      .login()
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AxiomTurnstileRequiredError)
     expect((error as AxiomTurnstileRequiredError).code).toBe('TURNSTILE_REQUIRED')
     const message = (error as Error).message

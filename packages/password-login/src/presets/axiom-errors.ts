@@ -50,10 +50,10 @@ export function axiomToError(response: { status: number; data: unknown; during: 
     )
   }
   if (status === 401 || status === 403) {
-    return new InvalidCredentialsError(
-      `${PREFIX}: Axiom rejected the session (HTTP ${status}${message ? `: ${message}` : ''}). A new login is needed.`,
-      { provider: 'axiom', status },
-    )
+    return new InvalidCredentialsError(`${PREFIX}: Axiom rejected the session (HTTP ${status}${message ? `: ${message}` : ''}). A new login is needed.`, {
+      provider: 'axiom',
+      status,
+    })
   }
   if (message) {
     return new ProviderError(`${PREFIX}: Axiom answered HTTP ${status}: ${message}`, { provider: 'axiom', status })

@@ -105,7 +105,8 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
     extraCookies: { cf_clearance: cfClearance },
     login: {
       url: `${hosts.login}/login-password-v2`,
-      body: (input) => (turnstileToken ? { email: input.email, b64Password: input.password, turnstileToken } : { email: input.email, b64Password: input.password }),
+      body: (input) =>
+        turnstileToken ? { email: input.email, b64Password: input.password, turnstileToken } : { email: input.email, b64Password: input.password },
       // Axiom answers a wrong password with HTTP 500, and every attempt emails a code: never retry step 1.
       retry: false,
       otpToken: { cookies: ['auth-otp-login-token'], fields: ['otpJwtToken'] },
@@ -151,7 +152,10 @@ function validate(input: { email?: string; password?: string; accessToken?: stri
   if (input.otp && !input.password) fail('password', 'an otp callback was given without a password — pass { password } or set AXIOM_PASSWORD.')
   if (input.otp !== undefined && typeof input.otp !== 'function') fail('otp', 'otp must be a function returning the emailed code: { otp: async () => code }.')
   if (input.refreshToken && !input.accessToken) {
-    fail('accessToken', 'a refresh token was given without an access token — pass both { accessToken, refreshToken } or set AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.')
+    fail(
+      'accessToken',
+      'a refresh token was given without an access token — pass both { accessToken, refreshToken } or set AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.',
+    )
   }
 }
 

@@ -13,7 +13,6 @@ if (mode === 'hold') {
   await store.withLock(credentialKey, async () => {
     process.stdout.write('locked\n')
     await new Promise(() => setInterval(() => {}, 60_000)) // the lock's refresh timer is unref'd: stay alive
-
   })
 } else {
   const [markerFile, label, iterations, holdMs] = rest as [string, string, string, string]

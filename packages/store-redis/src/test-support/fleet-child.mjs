@@ -34,7 +34,16 @@ async function round({ nowMs: at, requests }) {
   // Inside the refresh window the refresh runs in the background: wait until this process holds the new token.
   const deadline = Date.now() + 10_000
   while (auth.status().state !== 'valid' && Date.now() < deadline) await sleep(5)
-  return { type: 'round', ok, failed: failures.length, failures: [...new Set(failures)], state: auth.status().state, expiresAt: auth.expiresAt, ...counts, errors: errors.splice(0) }
+  return {
+    type: 'round',
+    ok,
+    failed: failures.length,
+    failures: [...new Set(failures)],
+    state: auth.status().state,
+    expiresAt: auth.expiresAt,
+    ...counts,
+    errors: errors.splice(0),
+  }
 }
 
 process.on('message', (message) => {

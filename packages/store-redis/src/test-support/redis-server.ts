@@ -60,7 +60,9 @@ async function startOn(port: number): Promise<TestRedis> {
     child = spawned
     let failure: Error | undefined
     spawned.once('error', (error) => {
-      failure = new Error(`@authmux/store-redis tests: cannot start redis-server (${error.message}) — install it: apt-get install redis-server / brew install redis.`)
+      failure = new Error(
+        `@authmux/store-redis tests: cannot start redis-server (${error.message}) — install it: apt-get install redis-server / brew install redis.`,
+      )
     })
     const deadline = Date.now() + 10_000
     while (Date.now() < deadline) {

@@ -5,7 +5,10 @@ let aion: AionMarketEmulator
 const call = (method: string, path: string, options: { body?: unknown; key?: string } = {}) =>
   fetch(`${aion.url}${path}`, {
     method,
-    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.key ? { authorization: `Bearer ${options.key}` } : {}) },
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+    },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   })
 
@@ -62,7 +65,13 @@ describe('aionmarket contract', () => {
     const created = await call('POST', '/agents/create-api-key', { body: { keyName: 'trading' }, key: aion.credentials.apiKey })
     expect(created.status).toBe(200)
     const key = (await created.json()) as Record<string, unknown>
-    expect(key).toMatchObject({ keyName: 'trading', apiKeyCode: expect.stringMatching(/^[A-Za-z0-9]{64}$/), status: 1, createType: 1, createdAt: expect.stringMatching(/^\d+$/) })
+    expect(key).toMatchObject({
+      keyName: 'trading',
+      apiKeyCode: expect.stringMatching(/^[A-Za-z0-9]{64}$/),
+      status: 1,
+      createType: 1,
+      createdAt: expect.stringMatching(/^\d+$/),
+    })
     expect((await call('POST', '/agents/create-api-key', { body: {}, key: aion.credentials.apiKey })).status).toBe(400)
 
     const list = await call('GET', '/agents/api-key/list', { key: key.apiKeyCode as string })

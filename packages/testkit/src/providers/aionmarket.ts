@@ -115,7 +115,9 @@ export function createAionMarketEmulator(
       claimCode: alphanumeric(8).toUpperCase(),
       claimed: false,
       createdAt: clock.now(),
-      walletAddress: `0x${alphanumeric(40).toLowerCase().replace(/[^0-9a-f]/g, 'a')}`,
+      walletAddress: `0x${alphanumeric(40)
+        .toLowerCase()
+        .replace(/[^0-9a-f]/g, 'a')}`,
       solAddress: alphanumeric(44),
       keys: [],
     }
@@ -175,7 +177,10 @@ export function createAionMarketEmulator(
     .on('GET', `${base}/agents/api-key/list`, (req) => {
       const auth = authenticate(req)
       if (isResponse(auth)) return auth
-      return json(200, auth.agent.keys.map((k) => ({ ...k, apiKeyCode: maskKey(k.apiKeyCode) })))
+      return json(
+        200,
+        auth.agent.keys.map((k) => ({ ...k, apiKeyCode: maskKey(k.apiKeyCode) })),
+      )
     })
     .on('GET', `${base}/agents/me`, (req) => {
       const auth = authenticate(req)
@@ -207,7 +212,13 @@ export function createAionMarketEmulator(
       if (!code) return error(400, 'claimCode is required.')
       const agent = [...agents.values()].find((a) => a.claimCode === code)
       if (!agent) return error(404, 'Claim code not found.')
-      return json(200, { agentId: agent.agentId, agentName: agent.agentName, description: agent.description, claimed: agent.claimed, claimCode: agent.claimCode })
+      return json(200, {
+        agentId: agent.agentId,
+        agentName: agent.agentName,
+        description: agent.description,
+        claimed: agent.claimed,
+        claimCode: agent.claimCode,
+      })
     })
     .on('GET', `${base}/agents/claim/:claimCode`, (req) => {
       const code = req.params.claimCode
@@ -253,7 +264,11 @@ export function createAionMarketEmulator(
     addAgent,
     createKey(agentId, keyName = 'key') {
       const agent = agents.get(agentId)
-      if (!agent) throw new ConfigError('@authmux/testkit: aionmarket.createKey(agentId) — unknown agentId; use an id from addAgent() or credentials.', { provider: 'aionmarket', field: 'agentId' })
+      if (!agent)
+        throw new ConfigError('@authmux/testkit: aionmarket.createKey(agentId) — unknown agentId; use an id from addAgent() or credentials.', {
+          provider: 'aionmarket',
+          field: 'agentId',
+        })
       return { ...newKey(agent, keyName, 1) }
     },
     revokeKey,

@@ -93,7 +93,16 @@ describe('apala contract', () => {
       score: 'good',
       inserted_at: expect.stringMatching(/^\d{4}-/),
     })
-    const bulk = await post('/api/feedback/bulk', { feedback: [{ message_id: optimized.message_id, customer_responded: false, score: 'bad' }, { message_id: 'm2', score: 'neutral' }] }, token)
+    const bulk = await post(
+      '/api/feedback/bulk',
+      {
+        feedback: [
+          { message_id: optimized.message_id, customer_responded: false, score: 'bad' },
+          { message_id: 'm2', score: 'neutral' },
+        ],
+      },
+      token,
+    )
     expect(bulk.status).toBe(200)
     const bulkBody = (await bulk.json()) as { success: boolean; count: number; feedback: { score: string }[] }
     expect(bulkBody).toMatchObject({ success: true, count: 2 })

@@ -87,7 +87,17 @@ export function createApalaEmulator(
   async function sign(key: Key, typ: 'access' | 'refresh', seconds: number): Promise<string> {
     const iat = toSeconds(clock.now())
     return tokens.issue(
-      await signJwt(signingKey, { aud: 'apala', iss: 'apala', sub: `api_key:${key.keyId}`, company_id: key.companyId, typ, jti: uuid(), iat, nbf: iat, exp: iat + seconds }),
+      await signJwt(signingKey, {
+        aud: 'apala',
+        iss: 'apala',
+        sub: `api_key:${key.keyId}`,
+        company_id: key.companyId,
+        typ,
+        jti: uuid(),
+        iat,
+        nbf: iat,
+        exp: iat + seconds,
+      }),
     )
   }
 
@@ -159,7 +169,13 @@ export function createApalaEmulator(
         const candidate = body.candidate_message ?? body.message
         const history = Array.isArray(body.messages) ? body.messages.map(obj) : []
         const original =
-          typeof candidate === 'string' ? candidate : typeof obj(candidate).content === 'string' ? (obj(candidate).content as string) : typeof body.content === 'string' ? body.content : ''
+          typeof candidate === 'string'
+            ? candidate
+            : typeof obj(candidate).content === 'string'
+              ? (obj(candidate).content as string)
+              : typeof body.content === 'string'
+                ? body.content
+                : ''
         const channel = obj(candidate).channel ?? history.at(-1)?.channel ?? body.channel
         const messageId = uuid()
         messages.set(messageId, { companyId: key.companyId })
@@ -201,7 +217,7 @@ export function createApalaEmulator(
   const definition: ProviderDefinition = {
     name: 'apala',
     basePath: '',
-    kindOf(method, path) {
+    kindOf(_method, path) {
       if (path === '/api/auth/token') return 'login'
       if (path === '/api/auth/refresh') return 'refresh'
       return 'other'

@@ -227,7 +227,7 @@ export async function createAxiomEmulator(
   const definition: ProviderDefinition = {
     name: 'axiom',
     basePath: '',
-    kindOf(method, path) {
+    kindOf(_method, path) {
       if (path === '/login-password-v2') return 'login'
       if (path === '/refresh-access-token') return 'refresh'
       return 'other'

@@ -6,7 +6,11 @@ let px: ProjectXEmulator
 const post = (path: string, body?: unknown, token?: string) =>
   fetch(`${px.url}${path}`, {
     method: 'POST',
-    headers: { accept: 'text/plain', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      accept: 'text/plain',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
 

@@ -93,7 +93,9 @@ export function createProjectXEmulator(
 
   async function issue(user: User): Promise<string> {
     const iat = toSeconds(clock.now())
-    return tokens.issue(await signJwt(key, { sub: String(user.userId), name: user.userName, sid: uuid(), jti: uuid(), iat, nbf: iat, exp: iat + accessSeconds }))
+    return tokens.issue(
+      await signJwt(key, { sub: String(user.userId), name: user.userName, sid: uuid(), jti: uuid(), iat, nbf: iat, exp: iat + accessSeconds }),
+    )
   }
 
   const unauthorized = (description?: string): EmulatorResponse => ({
@@ -116,13 +118,12 @@ export function createProjectXEmulator(
   }
 
   /** Protected endpoint wrapper: 401 (empty body, WWW-Authenticate) unless the bearer is valid. */
-  const protect =
-    (fn: (req: EmulatorRequest, user: User) => EmulatorResponse | Promise<EmulatorResponse>) => async (req: EmulatorRequest) => {
-      const auth = await bearer(req)
-      if ('user' in auth) return fn(req, auth.user)
-      if ('missing' in auth) return unauthorized()
-      return unauthorized(auth.expired ? 'The token is expired' : 'The signature key was not found')
-    }
+  const protect = (fn: (req: EmulatorRequest, user: User) => EmulatorResponse | Promise<EmulatorResponse>) => async (req: EmulatorRequest) => {
+    const auth = await bearer(req)
+    if ('user' in auth) return fn(req, auth.user)
+    if ('missing' in auth) return unauthorized()
+    return unauthorized(auth.expired ? 'The token is expired' : 'The signature key was not found')
+  }
 
   const field = (body: unknown, name: string) => (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined)
 
@@ -172,7 +173,11 @@ export function createProjectXEmulator(
       protect((req, user) => {
         const onlyActive = field(req.body, 'onlyActiveAccounts')
         if (typeof onlyActive !== 'boolean') {
-          return json(400, { title: 'One or more validation errors occurred.', status: 400, errors: { onlyActiveAccounts: ['The OnlyActiveAccounts field is required.'] } })
+          return json(400, {
+            title: 'One or more validation errors occurred.',
+            status: 400,
+            errors: { onlyActiveAccounts: ['The OnlyActiveAccounts field is required.'] },
+          })
         }
         return json(
           200,
@@ -188,7 +193,8 @@ export function createProjectXEmulator(
       `${base}/Order/place`,
       protect((req, user) => {
         const accountId = field(req.body, 'accountId')
-        if (accountId !== user.accountId) return json(200, { orderId: null, success: false, errorCode: 1, errorMessage: 'Account not found.', authenticatedWith: 'bearer' })
+        if (accountId !== user.accountId)
+          return json(200, { orderId: null, success: false, errorCode: 1, errorMessage: 'Account not found.', authenticatedWith: 'bearer' })
         nextOrderId += 1
         return json(200, ok({ orderId: nextOrderId, authenticatedWith: 'bearer' }))
       }),
@@ -203,7 +209,7 @@ export function createProjectXEmulator(
   const definition: ProviderDefinition = {
     name: 'projectx',
     basePath: base,
-    kindOf(method, path) {
+    kindOf(_method, path) {
       if (path === `${base}/Auth/loginKey`) return 'login'
       if (path === `${base}/Auth/validate`) return 'validate'
       return 'other'
@@ -224,7 +230,11 @@ export function createProjectXEmulator(
     addUser,
     setLoginErrorCode(userName, code) {
       const user = users.get(userName.toLowerCase())
-      if (!user) throw new ConfigError('@authmux/testkit: projectx.setLoginErrorCode(userName) — unknown userName; add it with addUser() first.', { provider: 'projectx', field: 'userName' })
+      if (!user)
+        throw new ConfigError('@authmux/testkit: projectx.setLoginErrorCode(userName) — unknown userName; add it with addUser() first.', {
+          provider: 'projectx',
+          field: 'userName',
+        })
       user.loginErrorCode = code
     },
     setAccessSeconds(seconds) {

@@ -118,8 +118,7 @@ export function createTradeReadyEmulator(
       : path.startsWith(`${base}/market/`)
         ? { group: 'market_data', rule: { limit: 1200, windowSeconds: 60 } }
         : { group: 'general', rule: { limit: 600, windowSeconds: 60 } }
-  const suspended = (account: { accountId: string }) =>
-    envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.', { account_id: account.accountId })
+  const suspended = (account: { accountId: string }) => envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.', { account_id: account.accountId })
 
   function newAgent(account: Account, name: string): Agent {
     const agent: Agent = { agentId: uuid(), accountId: account.accountId, name, apiKey: `ak_live_${urlSafeToken(48)}`, archived: false, createdAt: nowIso() }
@@ -186,7 +185,12 @@ export function createTradeReadyEmulator(
     })
   const readBody = (req: EmulatorRequest): Record<string, unknown> | undefined =>
     !req.bodyInvalid && req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : undefined
-  function str(body: Record<string, unknown>, field: string, rules: { required?: boolean; min?: number; max?: number; email?: boolean }, errors: FieldError[]): string | undefined {
+  function str(
+    body: Record<string, unknown>,
+    field: string,
+    rules: { required?: boolean; min?: number; max?: number; email?: boolean },
+    errors: FieldError[],
+  ): string | undefined {
     const raw = body[field]
     if (raw === undefined || raw === null) {
       if (rules.required) errors.push({ field, message: 'Field required', type: 'missing' })
@@ -197,8 +201,10 @@ export function createTradeReadyEmulator(
       return undefined
     }
     const value = raw.trim()
-    if (rules.min !== undefined && value.length < rules.min) errors.push({ field, message: `String should have at least ${rules.min} character${rules.min === 1 ? '' : 's'}`, type: 'string_too_short' })
-    else if (rules.max !== undefined && value.length > rules.max) errors.push({ field, message: `String should have at most ${rules.max} characters`, type: 'string_too_long' })
+    if (rules.min !== undefined && value.length < rules.min)
+      errors.push({ field, message: `String should have at least ${rules.min} character${rules.min === 1 ? '' : 's'}`, type: 'string_too_short' })
+    else if (rules.max !== undefined && value.length > rules.max)
+      errors.push({ field, message: `String should have at most ${rules.max} characters`, type: 'string_too_long' })
     else if (rules.email && !EMAIL.test(value)) errors.push({ field, message: 'value is not a valid email address' })
     return value
   }
@@ -257,7 +263,8 @@ export function createTradeReadyEmulator(
       let startingBalance = '10000.00'
       const rawBalance = body.starting_balance
       if (rawBalance !== undefined && rawBalance !== null) {
-        const n = typeof rawBalance === 'number' ? rawBalance : typeof rawBalance === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(rawBalance) ? Number(rawBalance) : NaN
+        const n =
+          typeof rawBalance === 'number' ? rawBalance : typeof rawBalance === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(rawBalance) ? Number(rawBalance) : NaN
         if (!(n > 0)) errors.push({ field: 'starting_balance', message: 'Input should be greater than 0', type: 'greater_than' })
         else startingBalance = n.toFixed(2)
       }
@@ -321,7 +328,8 @@ export function createTradeReadyEmulator(
       const errors: FieldError[] = []
       const token = body ? str(body, 'token', { required: true, min: 1 }, errors) : undefined
       const password = body ? str(body, 'new_password', { required: true, min: 8, max: 72 }, errors) : undefined
-      if (!body || errors.length || !token || !password) return validationError(errors.length ? errors : [{ field: 'body', message: 'Input should be a valid JSON object' }])
+      if (!body || errors.length || !token || !password)
+        return validationError(errors.length ? errors : [{ field: 'body', message: 'Input should be a valid JSON object' }])
       const entry = resetTokens.get(token)
       const account = entry && entry.expiresAtMs > clock.now() ? accounts.get(entry.accountId) : undefined
       if (!account) return envelope(400, 'INVALID_TOKEN', 'Reset token is invalid or has expired.')
@@ -417,11 +425,15 @@ export function createTradeReadyEmulator(
   const definition: ProviderDefinition = {
     name: 'tradeready',
     basePath: base,
-    kindOf(method, path) {
+    kindOf(_method, path) {
       return path === `${base}/auth/login` || path === `${base}/auth/user-login` ? 'login' : 'other'
     },
     async handle(req) {
-      if (req.method === 'OPTIONS') return { status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type, x-api-key, x-agent-id' } }
+      if (req.method === 'OPTIONS')
+        return {
+          status: 204,
+          headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization, content-type, x-api-key, x-agent-id' },
+        }
       const limit = authLimitFor(req)
       if (limit) {
         const decision = limiter.hit(limit.key, limit.rule)
@@ -450,12 +462,20 @@ export function createTradeReadyEmulator(
     addAccount: (input) => credentialsOf(createAccount(input)),
     suspendAccount(idOrKey, suspended = true) {
       const account = find(idOrKey)
-      if (!account) throw new ConfigError('@authmux/testkit: tradeready.suspendAccount() — unknown account id or API key; use credentials.accountId or an id from addAccount().', { provider: 'tradeready', field: 'accountIdOrApiKey' })
+      if (!account)
+        throw new ConfigError(
+          '@authmux/testkit: tradeready.suspendAccount() — unknown account id or API key; use credentials.accountId or an id from addAccount().',
+          { provider: 'tradeready', field: 'accountIdOrApiKey' },
+        )
       account.suspended = suspended
     },
     addAgent(accountId, name = 'agent') {
       const account = accounts.get(accountId)
-      if (!account) throw new ConfigError('@authmux/testkit: tradeready.addAgent(accountId) — unknown accountId; use credentials.accountId or an id from addAccount().', { provider: 'tradeready', field: 'accountId' })
+      if (!account)
+        throw new ConfigError('@authmux/testkit: tradeready.addAgent(accountId) — unknown accountId; use credentials.accountId or an id from addAccount().', {
+          provider: 'tradeready',
+          field: 'accountId',
+        })
       const agent = newAgent(account, name)
       return { agentId: agent.agentId, agentApiKey: agent.apiKey }
     },

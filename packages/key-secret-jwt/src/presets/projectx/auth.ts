@@ -42,13 +42,18 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   // Session-only: no API key but an explicit storeKey — use (renew, log out) the stored session, never log in.
   const sessionOnly = session.storeKey !== undefined && optionOrEnv(apiKeyOption, 'PROJECT_X_API_KEY') === undefined
   const hint = 'Or pass { storeKey } to use a stored session without credentials.'
-  const username = sessionOnly ? optionOrEnv(usernameOption, 'PROJECT_X_USERNAME') : requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME', hint })
+  const username = sessionOnly
+    ? optionOrEnv(usernameOption, 'PROJECT_X_USERNAME')
+    : requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME', hint })
   const apiKey = sessionOnly ? undefined : requireOption(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY', hint })
   if (apiKey !== undefined && apiKey.length <= 10) {
-    throw new ConfigError(`${PACKAGE_NAME}: apiKey looks too short (10 characters or fewer) — copy the full key from the ProjectX platform (PROJECT_X_API_KEY).`, {
-      provider,
-      field: 'apiKey',
-    })
+    throw new ConfigError(
+      `${PACKAGE_NAME}: apiKey looks too short (10 characters or fewer) — copy the full key from the ProjectX platform (PROJECT_X_API_KEY).`,
+      {
+        provider,
+        field: 'apiKey',
+      },
+    )
   }
   const accountName = optionOrEnv(accountNameOption, 'PROJECT_X_ACCOUNT_NAME')
   const baseURL = optionOrEnv(baseURLOption, 'PROJECTX_API_URL') ?? PROJECTX_DEFAULT_BASE_URL

@@ -41,9 +41,12 @@ export function projectXLoginError(body: { errorCode?: number | null | undefined
 export function projectXValidateError(body: { errorCode?: number | null | undefined; errorMessage?: string | null | undefined }): AuthError {
   const code = body.errorCode ?? 4
   const name = nameOf(code, PROJECTX_VALIDATE_ERROR_CODES)
-  return new TokenExpiredError(`${PACKAGE_NAME}: ProjectX /Auth/validate refused the session with ${name} (errorCode ${code}) — logging in again with the API key.`, {
-    provider,
-    status: 200,
-    providerCode: code,
-  })
+  return new TokenExpiredError(
+    `${PACKAGE_NAME}: ProjectX /Auth/validate refused the session with ${name} (errorCode ${code}) — logging in again with the API key.`,
+    {
+      provider,
+      status: 200,
+      providerCode: code,
+    },
+  )
 }

@@ -148,7 +148,9 @@ describe('createProjectXAuth', () => {
     expect(signedOut).toBeInstanceOf(TokenExpiredError)
     expect(signedOut.message).toContain('authmux login projectx')
     expect(emu.stats.get().logins).toBe(1)
-    expect(() => createProjectXAuth({ store, username: 'a', baseURL: emu.url })).toThrow(/apiKey is missing — pass \{ apiKey \} or set PROJECT_X_API_KEY.*storeKey/)
+    expect(() => createProjectXAuth({ store, username: 'a', baseURL: emu.url })).toThrow(
+      /apiKey is missing — pass \{ apiKey \} or set PROJECT_X_API_KEY.*storeKey/,
+    )
   })
 
   it('session-only: when /Auth/validate refuses, the error says how to log in (no loginKey without credentials)', async () => {
@@ -190,7 +192,10 @@ describe('createProjectXAuth', () => {
     await strategy.login()
     emu.revokeAllTokens()
     const error = await rejectionOf(
-      strategy.fetch('/Order/place', { method: 'POST', body: { accountId: emu.credentials.accountId, contractId: 'CON.F.US.EP.H26', type: 2, side: 0, size: 1 } }),
+      strategy.fetch('/Order/place', {
+        method: 'POST',
+        body: { accountId: emu.credentials.accountId, contractId: 'CON.F.US.EP.H26', type: 2, side: 0, size: 1 },
+      }),
     )
     expect(error).toBeInstanceOf(OrderSubmissionUncertainError)
     expect(error).toMatchObject({ code: 'SUBMISSION_UNCERTAIN', provider: 'projectx', request: 'POST /Order/place' })
@@ -239,9 +244,13 @@ describe('createProjectXAuth', () => {
   })
 
   it('validates options with fix-it ConfigErrors', () => {
-    expect(() => createProjectXAuth({ apiKey: 'x'.repeat(20), baseURL: emu.url })).toThrow(/username is missing — pass \{ username \} or set PROJECT_X_USERNAME/)
+    expect(() => createProjectXAuth({ apiKey: 'x'.repeat(20), baseURL: emu.url })).toThrow(
+      /username is missing — pass \{ username \} or set PROJECT_X_USERNAME/,
+    )
     expect(() => createProjectXAuth({ username: 'a', apiKey: 'short', baseURL: emu.url })).toThrow(/apiKey looks too short/)
-    expect(() => createProjectXAuth({ username: 'a', apiKey: 'x'.repeat(20), baseURL: 'http://example.com/api' })).toThrow(/refusing to send credentials over plain http/)
+    expect(() => createProjectXAuth({ username: 'a', apiKey: 'x'.repeat(20), baseURL: 'http://example.com/api' })).toThrow(
+      /refusing to send credentials over plain http/,
+    )
   })
 
   it('never leaks the API key or the token (errors, events, inspect, JSON)', async () => {

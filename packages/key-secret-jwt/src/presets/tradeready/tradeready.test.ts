@@ -103,7 +103,12 @@ describe('createTradeReadyAuth', () => {
   })
 
   it('register() creates an account and returns the secret once, hidden from JSON and inspect', async () => {
-    const registration = await createTradeReadyAuth.register({ baseURL: emu.url, displayName: 'bot-2', email: 'bot2@tradeready.test', password: 'correct-horse-9' })
+    const registration = await createTradeReadyAuth.register({
+      baseURL: emu.url,
+      displayName: 'bot-2',
+      email: 'bot2@tradeready.test',
+      password: 'correct-horse-9',
+    })
     expect(registration.apiKey).toMatch(/^ak_live_/)
     expect(registration.apiSecret).toMatch(/^sk_live_/)
     expect(registration.message).toMatch(/Save your API secret now/)
@@ -175,7 +180,9 @@ describe('createTradeReadyAuth', () => {
     expect(spoof).toBeInstanceOf(ProviderError)
     expect(spoof).toMatchObject({ providerCode: 'PERMISSION_DENIED', status: 403 })
 
-    const validation = await rejectionOf(auth().fetch('/trade/order', { method: 'POST', body: { symbol: 'BTCUSDT', side: 'hold', type: 'market', quantity: 1 } }))
+    const validation = await rejectionOf(
+      auth().fetch('/trade/order', { method: 'POST', body: { symbol: 'BTCUSDT', side: 'hold', type: 'market', quantity: 1 } }),
+    )
     expect(validation).toMatchObject({ providerCode: 'VALIDATION_ERROR', status: 422 })
 
     emu.suspendAccount(emu.credentials.accountId)
@@ -186,11 +193,21 @@ describe('createTradeReadyAuth', () => {
     expect(suspended.message).toMatch(/^@authmux\/key-secret-jwt: TradeReady login failed with ACCOUNT_SUSPENDED.*contact TradeReady support/)
 
     // ACCOUNT_NOT_FOUND (documented 404 on /auth/login) is the same typed error as INVALID_API_KEY
-    const notFound = tradeReadyError({ status: 404, headers: new Headers(), data: { error: { code: 'ACCOUNT_NOT_FOUND', message: 'Account not found.' } }, during: 'auth' })
+    const notFound = tradeReadyError({
+      status: 404,
+      headers: new Headers(),
+      data: { error: { code: 'ACCOUNT_NOT_FOUND', message: 'Account not found.' } },
+      during: 'auth',
+    })
     expect(notFound).toBeInstanceOf(InvalidCredentialsError)
     expect(notFound).toMatchObject({ providerCode: 'ACCOUNT_NOT_FOUND', status: 404 })
     // INVALID_TOKEN on an ordinary request means the JWT was refused: a rejection the engine can renew from
-    const invalidToken = tradeReadyError({ status: 401, headers: new Headers(), data: { error: { code: 'INVALID_TOKEN', message: 'JWT token has expired.' } }, during: 'request' })
+    const invalidToken = tradeReadyError({
+      status: 401,
+      headers: new Headers(),
+      data: { error: { code: 'INVALID_TOKEN', message: 'JWT token has expired.' } },
+      during: 'request',
+    })
     expect(invalidToken).toBeInstanceOf(TokenExpiredError)
     expect(invalidToken).toMatchObject({ providerCode: 'INVALID_TOKEN', status: 401 })
     expect(tradeReadyError({ status: 500, headers: new Headers(), data: 'oops', during: 'request' })).toBeUndefined()
@@ -282,7 +299,10 @@ describe('createTradeReadyAuth', () => {
       expect(strategy.baseURL).toBe(emu.url)
       expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer')
     } finally {
-      names.forEach((n, i) => (saved[i] === undefined ? delete process.env[n] : (process.env[n] = saved[i])))
+      for (const [i, n] of names.entries()) {
+        if (saved[i] === undefined) delete process.env[n]
+        else process.env[n] = saved[i]
+      }
     }
   })
 
