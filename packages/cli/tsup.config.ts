@@ -1,12 +1,10 @@
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.shared'
 
 export default defineConfig({
+  ...packageBuild,
   entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm', 'cjs'],
   dts: { entry: 'src/index.ts' },
-  clean: true,
-  sourcemap: true,
   target: 'node20',
   platform: 'node',
-  treeshake: true,
 })

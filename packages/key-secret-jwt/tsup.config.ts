@@ -1,11 +1,5 @@
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.shared'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  treeshake: true,
-})
+// The main entry stays Web-API-only; `./node` adds fromEnv (files, .env, config file).
+export default defineConfig({ ...packageBuild, entry: ['src/index.ts', 'src/node.ts'] })
