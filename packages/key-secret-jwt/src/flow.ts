@@ -1,4 +1,4 @@
-import type { AuthFlow, SessionOptions } from '@authmux/core'
+import type { AuthFlow, FlowContext, OutgoingRequest, SessionOptions, TokenSet } from '@authmux/core'
 import type { z } from 'zod'
 import { tokenHeader } from './attach'
 import { PACKAGE_NAME } from './options'
@@ -7,7 +7,7 @@ import { tokenSetFrom } from './token-set'
 import type { KeySecretJwtConfig } from './types'
 
 /** The keys of `KeySecretJwtConfig` that describe the flow; everything else is a `SessionOptions` field. */
-const FLOW_KEYS = [
+const FLOW_KEYS = new Set([
   'name',
   'baseURL',
   'loginPath',
@@ -26,15 +26,82 @@ const FLOW_KEYS = [
   'secrets',
   'identity',
   'packageName',
-] as const
+])
 
 /** Splits a config object into the flow part and the `SessionOptions` part. */
 export function splitConfig<C extends object>(config: C): SessionOptions {
   const session: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(config)) {
-    if (!(FLOW_KEYS as readonly string[]).includes(key)) session[key] = value
+    if (!FLOW_KEYS.has(key)) session[key] = value
   }
   return session as SessionOptions
+}
+
+/** Where a flow keeps its config (a symbol: spread-safe, off `JSON.stringify`). */
+export const CONFIG: unique symbol = Symbol('key-secret-jwt config')
+
+/** The token header of `token` for this flow's `attach` option. */
+function headersFor(flow: JwtFlow, token: string): Record<string, string> {
+  const [name, value] = tokenHeader(token, flow[CONFIG].attach)
+  return { [name]: value }
+}
+
+function label(flow: JwtFlow, endpoint: string) {
+  return { provider: flow.name, packageName: flow.packageName, endpoint }
+}
+
+/**
+ * A key/secret → JWT flow whose methods are shared by every flow (prototype methods, `this` being the flow), so a
+ * flow costs only its own fields. A preset subclass puts its constants (`[CONFIG]`, `name`, `packageName` …) on its
+ * prototype and keeps one config per provider; `loginBody(flow)` and `meta(data, flow)` read per-instance values.
+ */
+export class JwtFlow implements AuthFlow {
+  declare readonly [CONFIG]: KeySecretJwtConfig
+  declare readonly name: string
+  declare readonly packageName: string
+  declare readonly baseURL: string
+
+  async acquire(ctx: FlowContext): Promise<TokenSet> {
+    const config = this[CONFIG]
+    const response = await ctx.request({
+      url: config.loginPath,
+      method: config.loginMethod ?? 'POST',
+      json: (config.loginBody as (flow: JwtFlow) => unknown)(this),
+      ...(config.loginHeaders ? { headers: config.loginHeaders } : {}),
+      schema: config.responseSchema,
+    })
+    return tokenSetFrom(response.data, config, ctx, label(this, config.loginPath), this)
+  }
+
+  apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
+    if (!tokens) return
+    const [name, value] = tokenHeader(tokens.accessToken, this[CONFIG].attach)
+    request.headers.set(name, value)
+  }
+
+  isAuthEndpoint(url: URL): boolean {
+    const { loginPath, revalidate, logoutPath } = this[CONFIG]
+    const path = pathBelowBase(url, new URL(this.baseURL))
+    if (path === undefined) return false
+    const wanted = normalisePath(path).toLowerCase()
+    return [loginPath, revalidate?.path, logoutPath].some((p) => !!p && normalisePath(p).toLowerCase() === wanted)
+  }
+
+  async renew(tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
+    const revalidate = this[CONFIG].revalidate!
+    const response = await ctx.request({
+      url: revalidate.path,
+      method: revalidate.method ?? 'POST',
+      headers: headersFor(this, tokens.accessToken),
+      ...(revalidate.body ? { json: revalidate.body(tokens) } : {}),
+      schema: revalidate.responseSchema,
+    })
+    return tokenSetFrom(response.data, revalidate, ctx, label(this, revalidate.path), this)
+  }
+
+  async revoke(tokens: TokenSet, ctx: FlowContext): Promise<void> {
+    await ctx.request({ url: this[CONFIG].logoutPath!, method: 'POST', headers: headersFor(this, tokens.accessToken) })
+  }
 }
 
 /**
@@ -42,63 +109,19 @@ export function splitConfig<C extends object>(config: C): SessionOptions {
  * renew through `revalidate` when configured (else the engine logs in again), attach the token as a header.
  */
 export function createKeySecretJwtFlow<S extends z.ZodType, R extends z.ZodType>(config: KeySecretJwtConfig<S, R>): AuthFlow {
-  const packageName = config.packageName ?? PACKAGE_NAME
-  const base = new URL(config.baseURL)
-  const label = { provider: config.name, packageName }
-  const authPaths = new Set(
-    [config.loginPath, config.revalidate?.path, config.logoutPath].filter((p): p is string => !!p).map((p) => normalisePath(p).toLowerCase()),
-  )
-  const headersFor = (token: string): Record<string, string> => {
-    const [name, value] = tokenHeader(token, config.attach)
-    return { [name]: value }
-  }
-
-  const flow: AuthFlow = {
+  const flow: AuthFlow & { [CONFIG]: KeySecretJwtConfig } = {
+    [CONFIG]: config as KeySecretJwtConfig,
     name: config.name,
-    packageName,
+    packageName: config.packageName ?? PACKAGE_NAME,
     baseURL: config.baseURL,
     secrets: config.secrets ?? [],
-    acquire: async (ctx) => {
-      const response = await ctx.request({
-        url: config.loginPath,
-        method: config.loginMethod ?? 'POST',
-        json: config.loginBody(),
-        ...(config.loginHeaders ? { headers: config.loginHeaders } : {}),
-        schema: config.responseSchema,
-      })
-      return tokenSetFrom(response.data, config, ctx, { ...label, endpoint: config.loginPath })
-    },
-    apply: (tokens, request) => {
-      if (!tokens) return
-      const [name, value] = tokenHeader(tokens.accessToken, config.attach)
-      request.headers.set(name, value)
-    },
-    isAuthEndpoint: (url) => {
-      const path = pathBelowBase(url, base)
-      return path !== undefined && authPaths.has(normalisePath(path).toLowerCase())
-    },
+    acquire: JwtFlow.prototype.acquire,
+    apply: JwtFlow.prototype.apply,
+    isAuthEndpoint: JwtFlow.prototype.isAuthEndpoint,
   }
   if (config.identity !== undefined) flow.identity = config.identity
   if (config.attach?.header) flow.credentialHeaders = [config.attach.header]
-
-  const revalidate = config.revalidate
-  if (revalidate) {
-    flow.renew = async (tokens, ctx) => {
-      const response = await ctx.request({
-        url: revalidate.path,
-        method: revalidate.method ?? 'POST',
-        headers: headersFor(tokens.accessToken),
-        ...(revalidate.body ? { json: revalidate.body(tokens) } : {}),
-        schema: revalidate.responseSchema,
-      })
-      return tokenSetFrom(response.data, revalidate, ctx, { ...label, endpoint: revalidate.path })
-    }
-  }
-  const logoutPath = config.logoutPath
-  if (logoutPath) {
-    flow.revoke = async (tokens, ctx) => {
-      await ctx.request({ url: logoutPath, method: 'POST', headers: headersFor(tokens.accessToken) })
-    }
-  }
+  if (config.revalidate) flow.renew = JwtFlow.prototype.renew
+  if (config.logoutPath) flow.revoke = JwtFlow.prototype.revoke
   return flow
 }

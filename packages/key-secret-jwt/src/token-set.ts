@@ -2,12 +2,13 @@ import { type FlowContext, ResponseShapeError, type TokenSet } from '@authmux/co
 import { fieldLabel, readField } from './fields'
 import type { TokenFields } from './types'
 
-/** Turns a parsed, schema-checked response body into a `TokenSet` (token, expiry, meta). */
+/** Turns a parsed, schema-checked response body into a `TokenSet` (token, expiry, meta); `flow` goes to a preset's `meta`. */
 export function tokenSetFrom<T>(
   data: T,
   fields: TokenFields<T>,
   ctx: FlowContext,
   label: { provider: string; packageName: string; endpoint: string },
+  flow?: unknown,
 ): TokenSet {
   const rejected = fields.bodyError?.(data)
   if (rejected) throw rejected
@@ -28,7 +29,7 @@ export function tokenSetFrom<T>(
   else if (typeof expiresIn === 'number') resolved = ctx.expiry({ expiresInSeconds: expiresIn })
   if (resolved === undefined) resolved = ctx.expiry({ jwt: token })
   if (resolved !== undefined) tokens.expiresAt = resolved
-  const meta = fields.meta?.(data)
+  const meta = (fields.meta as ((data: T, flow: unknown) => TokenSet['meta']) | undefined)?.(data, flow)
   if (meta && Object.keys(meta).length > 0) tokens.meta = meta
   return tokens
 }

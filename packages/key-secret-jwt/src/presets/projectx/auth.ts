@@ -1,5 +1,7 @@
-import { ConfigError, type Session, type SessionOptions, assertSecureBaseURL, createSession } from '@authmux/core'
-import { createKeySecretJwtFlow } from '../../flow'
+import { type AuthError, ConfigError, type Session, type SessionOptions, assertSecureBaseURL, createSession } from '@authmux/core'
+import type { z } from 'zod'
+import { CONFIG, JwtFlow } from '../../flow'
+import type { KeySecretJwtConfig } from '../../types'
 import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
 import { PROJECTX_DEFAULT_BASE_URL, PROJECTX_REFRESH_BEFORE_EXPIRY_MS } from './constants'
 import { projectXLoginError, projectXValidateError } from './errors'
@@ -31,6 +33,63 @@ export interface ProjectXAuth extends Session {
 
 const provider = 'projectx'
 
+const meta = (_data: unknown, flow: ProjectXFlow): Record<string, string> => (flow.accountName ? { accountName: flow.accountName } : {})
+
+/** The ProjectX flow config, one for every strategy; per-strategy values are read from the flow (`ProjectXFlow`). */
+const PROJECTX = {
+  name: provider,
+  loginPath: '/Auth/loginKey',
+  loginBody: (flow: ProjectXFlow) => ({ userName: flow.identity, apiKey: flow.apiKey }),
+  loginHeaders: { accept: 'text/plain' },
+  responseSchema: projectXLoginResponse,
+  tokenField: 'token',
+  bodyError: (data: z.infer<typeof projectXLoginResponse>) => (data.success && data.token ? undefined : projectXLoginError(data)),
+  meta,
+  revalidate: {
+    path: '/Auth/validate',
+    responseSchema: projectXValidateResponse,
+    tokenField: (data: z.infer<typeof projectXValidateResponse>) => data.newToken ?? data.token,
+    bodyError: (data: z.infer<typeof projectXValidateResponse>) => (data.success && (data.newToken ?? data.token) ? undefined : projectXValidateError(data)),
+    meta,
+  },
+  logoutPath: '/Auth/logout',
+} as unknown as KeySecretJwtConfig
+
+/** One ProjectX strategy's flow: its own fields only; the methods and constants live on the prototype. */
+class ProjectXFlow extends JwtFlow {
+  constructor(
+    override readonly baseURL: string,
+    /** The username: the login's `userName` and the store key's label. */
+    readonly identity: string | undefined,
+    readonly apiKey: string | undefined,
+    readonly accountName: string | undefined,
+    readonly canAcquire: boolean,
+  ) {
+    super()
+  }
+
+  get secrets(): Array<string | undefined> {
+    return [this.apiKey]
+  }
+
+  replayOn401(request: { url: URL; method: string }): boolean | AuthError {
+    return projectXReplayOn401(request, new URL(this.baseURL))
+  }
+}
+Object.assign(ProjectXFlow.prototype, {
+  [CONFIG]: PROJECTX,
+  name: provider,
+  packageName: PACKAGE_NAME,
+  refreshWindow: { beforeExpiryMs: PROJECTX_REFRESH_BEFORE_EXPIRY_MS },
+  loginHint: 'Run `authmux login projectx`, or pass { username, apiKey } (or set PROJECT_X_USERNAME and PROJECT_X_API_KEY).',
+})
+
+/** `getSessionToken()` of a strategy: a valid session token, logging in or revalidating first when needed. */
+async function sessionToken(strategy: Session): Promise<string> {
+  await strategy.ensureValid()
+  return strategy.accessToken as string
+}
+
 /**
  * ProjectX Gateway (TopstepX and other firms): `userName` + API key → JWT at `/Auth/loginKey`, revalidated through
  * `/Auth/validate` 5 minutes before `exp` (falling back to a new login), `Authorization: Bearer` on every call,
@@ -57,47 +116,13 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   }
   const accountName = optionOrEnv(accountNameOption, 'PROJECT_X_ACCOUNT_NAME')
   const baseURL = optionOrEnv(baseURLOption, 'PROJECTX_API_URL') ?? PROJECTX_DEFAULT_BASE_URL
-  const base = assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
+  assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
 
-  const meta = (): Record<string, string> => (accountName ? { accountName } : {})
-  const flow = {
-    ...createKeySecretJwtFlow({
-      name: provider,
-      baseURL,
-      loginPath: '/Auth/loginKey',
-      loginBody: () => ({ userName: username, apiKey }),
-      loginHeaders: { accept: 'text/plain' },
-      responseSchema: projectXLoginResponse,
-      tokenField: 'token',
-      bodyError: (data) => (data.success && data.token ? undefined : projectXLoginError(data)),
-      meta,
-      revalidate: {
-        path: '/Auth/validate',
-        responseSchema: projectXValidateResponse,
-        tokenField: (data) => data.newToken ?? data.token,
-        bodyError: (data) => (data.success && (data.newToken ?? data.token) ? undefined : projectXValidateError(data)),
-        meta,
-      },
-      logoutPath: '/Auth/logout',
-      secrets: [apiKey],
-      identity: username,
-    }),
-    refreshWindow: { beforeExpiryMs: PROJECTX_REFRESH_BEFORE_EXPIRY_MS },
-    canAcquire: !sessionOnly,
-    loginHint: 'Run `authmux login projectx`, or pass { username, apiKey } (or set PROJECT_X_USERNAME and PROJECT_X_API_KEY).',
-    replayOn401: (request: { url: URL; method: string }) => projectXReplayOn401(request, base),
-  }
-
+  const flow = new ProjectXFlow(baseURL, username, apiKey, accountName, !sessionOnly)
   const strategy = createSession(flow, session) as ProjectXAuth
   Object.defineProperties(strategy, {
     accountName: { value: accountName, enumerable: false },
-    getSessionToken: {
-      value: async () => {
-        await strategy.ensureValid()
-        return strategy.accessToken as string
-      },
-      enumerable: false,
-    },
+    getSessionToken: { value: () => sessionToken(strategy), enumerable: false },
   })
   return strategy
 }

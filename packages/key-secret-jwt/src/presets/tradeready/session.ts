@@ -1,5 +1,15 @@
-import { ConfigError, assertSecureBaseURL, createSession, fingerprint } from '@authmux/core'
-import { createKeySecretJwtFlow } from '../../flow'
+import {
+  type AuthError,
+  ConfigError,
+  type FlowContext,
+  type OutgoingRequest,
+  type TokenSet,
+  assertSecureBaseURL,
+  createSession,
+  fingerprint,
+} from '@authmux/core'
+import { CONFIG, JwtFlow } from '../../flow'
+import type { KeySecretJwtConfig } from '../../types'
 import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
 import { tokenSetFrom } from '../../token-set'
 import type { TradeReadyAuth, TradeReadyAuthOptions, TradeReadyUserCredentials } from './auth'
@@ -18,6 +28,97 @@ const provider = 'tradeready'
 /** How a signed-out TradeReady session gets a JWT; appended to the engine's signed-out errors. */
 const LOGIN_HINT = `Run \`authmux login tradeready\`, or pass { apiKey, apiSecret } (or set ${TRADEREADY_API_KEY_ENV} and ${TRADEREADY_API_SECRET_ENV}), or call userLogin({ email, password }).`
 
+/** The TradeReady flow config, one for every strategy; key and secret are read from the flow. */
+const TRADEREADY = {
+  name: provider,
+  loginPath: '/auth/login',
+  loginBody: (flow: TradeReadyFlow) => ({ api_key: flow.apiKey, api_secret: flow.apiSecret }),
+  responseSchema: tradeReadyTokenResponse,
+  ...TOKEN_FIELDS,
+} as unknown as KeySecretJwtConfig
+
+/** One TradeReady strategy's flow: its own fields only; the methods and constants live on the prototype. */
+class TradeReadyFlow extends JwtFlow {
+  /** Email + password given to `userLogin()`: later logins use them. */
+  user: TradeReadyUserCredentials | undefined
+  rateLimit: TradeReadyRateLimit | undefined
+  #base: URL | undefined
+
+  constructor(
+    override readonly baseURL: string,
+    readonly apiKey: string | undefined,
+    readonly apiSecret: string | undefined,
+    readonly agentId: string | undefined,
+    readonly extraSecrets: Array<string | undefined>,
+    readonly now: () => number,
+  ) {
+    super()
+  }
+
+  get secrets(): Array<string | undefined> {
+    return [this.apiKey, this.apiSecret, ...this.extraSecrets]
+  }
+
+  get identity(): Promise<string> | undefined {
+    return this.apiKey === undefined ? undefined : fingerprint(this.apiKey).then((print) => `key:${print}`)
+  }
+
+  /** The engine checks this before every login: key + secret, or the email + password given to userLogin(). */
+  get canAcquire(): boolean {
+    return (this.apiKey !== undefined && this.apiSecret !== undefined) || this.user !== undefined
+  }
+
+  override async acquire(ctx: FlowContext): Promise<TokenSet> {
+    const user = this.user
+    if (!user) return super.acquire(ctx)
+    ctx.addSecret(user.password)
+    const response = await ctx.request({
+      url: '/auth/user-login',
+      json: { email: user.email, password: user.password },
+      schema: tradeReadyTokenResponse,
+    })
+    return tokenSetFrom(response.data, TOKEN_FIELDS, ctx, { provider, packageName: PACKAGE_NAME, endpoint: '/auth/user-login' })
+  }
+
+  /** Without an API key there is no X-API-Key to send: the JWT goes to every route (TradeReady accepts it everywhere). */
+  needsToken(request: { url: URL }): boolean {
+    this.#base ??= new URL(this.baseURL)
+    return this.apiKey === undefined || isTradeReadyJwtRoute(request.url, this.#base)
+  }
+
+  override apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
+    if (tokens && this.needsToken(request)) request.headers.set('Authorization', `Bearer ${tokens.accessToken}`)
+    else if (this.apiKey !== undefined) request.headers.set('X-API-Key', this.apiKey)
+    if (this.agentId) request.headers.set('X-Agent-Id', this.agentId)
+  }
+
+  override isAuthEndpoint(url: URL): boolean {
+    return super.isAuthEndpoint(url) || /\/auth\/(user-login|register)$/i.test(url.pathname)
+  }
+
+  replayOn401(request: { url: URL }): boolean {
+    return this.needsToken(request)
+  }
+
+  toError(response: { status: number; headers: Headers; data: unknown; during: 'auth' | 'request' }): AuthError | undefined {
+    return tradeReadyError(response, this.now())
+  }
+
+  onResponse(response: Response): void {
+    this.rateLimit = readRateLimit(response.headers) ?? this.rateLimit
+  }
+}
+Object.assign(TradeReadyFlow.prototype, {
+  [CONFIG]: TRADEREADY,
+  name: provider,
+  packageName: PACKAGE_NAME,
+  credentialHeaders: ['X-API-Key', 'X-Agent-Id'],
+  loginHint: LOGIN_HINT,
+  // No refresh endpoint (the engine logs in again) and no logout endpoint.
+  renew: undefined,
+  revoke: undefined,
+})
+
 /**
  * Builds the TradeReady strategy. Without an API key (and with an explicit `storeKey`) it runs session-only: every
  * route gets the stored JWT, and logging in needs `userLogin()`. `secrets` are extra values to redact (the password
@@ -35,62 +136,15 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
       : optionOrEnv(apiKeyOption, TRADEREADY_API_KEY_ENV)
   const apiSecret = optionOrEnv(apiSecretOption, TRADEREADY_API_SECRET_ENV)
   const baseURL = optionOrEnv(baseURLOption, TRADEREADY_API_URL_ENV) ?? TRADEREADY_DEFAULT_BASE_URL
-  const base = assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
+  assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
   if (agentId !== undefined && agentId.trim() === '') {
     throw new ConfigError(`${PACKAGE_NAME}: agentId is empty — pass the agent's UUID or leave agentId out.`, { provider, field: 'agentId' })
   }
 
-  let user: TradeReadyUserCredentials | undefined
-  let rateLimit: TradeReadyRateLimit | undefined
-  const now = session.now ?? Date.now
-  const baseFlow = createKeySecretJwtFlow({
-    name: provider,
-    baseURL,
-    loginPath: '/auth/login',
-    loginBody: () => ({ api_key: apiKey, api_secret: apiSecret }),
-    responseSchema: tradeReadyTokenResponse,
-    ...TOKEN_FIELDS,
-    secrets: [apiKey, apiSecret, ...(internal.secrets ?? [])],
-  })
-  // Without an API key there is no X-API-Key to send: the JWT goes to every route (TradeReady accepts it everywhere).
-  const needsToken = (request: { url: URL }): boolean => apiKey === undefined || isTradeReadyJwtRoute(request.url, base)
-
-  const flow = {
-    ...baseFlow,
-    ...(apiKey === undefined ? {} : { identity: fingerprint(apiKey).then((print) => `key:${print}`) }),
-    credentialHeaders: ['X-API-Key', 'X-Agent-Id'],
-    loginHint: LOGIN_HINT,
-    // The engine checks this before every login: key + secret, or the email + password given to userLogin().
-    get canAcquire() {
-      return (apiKey !== undefined && apiSecret !== undefined) || user !== undefined
-    },
-    acquire: async (ctx: Parameters<typeof baseFlow.acquire>[0]) => {
-      if (!user) return baseFlow.acquire(ctx)
-      ctx.addSecret(user.password)
-      const response = await ctx.request({
-        url: '/auth/user-login',
-        json: { email: user.email, password: user.password },
-        schema: tradeReadyTokenResponse,
-      })
-      return tokenSetFrom(response.data, TOKEN_FIELDS, ctx, { provider, packageName: PACKAGE_NAME, endpoint: '/auth/user-login' })
-    },
-    needsToken,
-    apply: (tokens: Parameters<typeof baseFlow.apply>[0], request: Parameters<typeof baseFlow.apply>[1]) => {
-      if (needsToken(request) && tokens) request.headers.set('Authorization', `Bearer ${tokens.accessToken}`)
-      else if (apiKey !== undefined) request.headers.set('X-API-Key', apiKey)
-      if (agentId) request.headers.set('X-Agent-Id', agentId.trim())
-    },
-    isAuthEndpoint: (url: URL) => baseFlow.isAuthEndpoint?.(url) === true || /\/auth\/(user-login|register)$/i.test(url.pathname),
-    replayOn401: (request: { url: URL; method: string }) => needsToken(request),
-    toError: (response: { status: number; headers: Headers; data: unknown; during: 'auth' | 'request' }) => tradeReadyError(response, now()),
-    onResponse: (response: Response) => {
-      rateLimit = readRateLimit(response.headers) ?? rateLimit
-    },
-  }
-
+  const flow = new TradeReadyFlow(baseURL, apiKey, apiSecret, agentId?.trim(), internal.secrets ?? [], session.now ?? Date.now)
   const strategy = createSession(flow, { ...session, loginLimit: tradeReadyLoginLimit(loginLimit) }) as TradeReadyAuth
   Object.defineProperties(strategy, {
-    rateLimit: { get: () => rateLimit, enumerable: false, configurable: true },
+    rateLimit: { get: () => flow.rateLimit, enumerable: false, configurable: true },
     userLogin: {
       value: async (credentials: TradeReadyUserCredentials) => {
         const email = credentials?.email?.trim()
@@ -98,12 +152,12 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
         if (!credentials.password || credentials.password.length < 8) {
           throw new ConfigError(`${PACKAGE_NAME}: userLogin needs { password } of 8–72 characters.`, { provider, field: 'password' })
         }
-        const previous = user
-        user = { email, password: credentials.password }
+        const previous = flow.user
+        flow.user = { email, password: credentials.password }
         try {
           await strategy.login()
         } catch (error) {
-          user = previous // a failed sign-in must not replace working credentials
+          flow.user = previous // a failed sign-in must not replace working credentials
           throw error
         }
       },
