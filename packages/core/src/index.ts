@@ -13,6 +13,7 @@ export type {
   SessionOptions,
   TokenSet,
   TokenStore,
+  TokenStoreChange,
 } from './types'
 export type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 export {

@@ -76,6 +76,7 @@ class AuthSession implements Session {
   #loading: Promise<void> | undefined
   #storeKey: string | undefined
   #cancelTimer: (() => void) | undefined
+  #unsubscribe: (() => void) | undefined
   #disposed = false
 
   constructor(flow: AuthFlow, options: SessionOptions) {
@@ -261,6 +262,8 @@ class AuthSession implements Session {
   dispose(): void {
     this.#disposed = true
     this.#cancelSchedule()
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -300,7 +303,9 @@ class AuthSession implements Session {
     if (this.#loaded) return Promise.resolve()
     this.#loading ??= (async () => {
       try {
-        const stored = await this.#store.get(await this.storeKey())
+        const key = await this.storeKey()
+        this.#subscribe(key)
+        const stored = await this.#store.get(key)
         if (stored && !this.#tokens) {
           this.#adopt(stored, {})
           this.#events.emit('login', { provider: this.name, source: 'store', expiresAt: stored.expiresAt, at: this.#now() })
@@ -313,6 +318,28 @@ class AuthSession implements Session {
       }
     })()
     return this.#loading
+  }
+
+  /** Follows writes to our key by others (store.onChange), so a refresh anywhere reaches this session at once. */
+  #subscribe(key: string): void {
+    if (!this.#store.onChange || this.#unsubscribe || this.#disposed) return
+    try {
+      this.#unsubscribe = this.#store.onChange(key, (change) => {
+        if (change.type === 'delete') {
+          // Logged out elsewhere: forget the token (a session with credentials logs in again on demand).
+          if (!this.#tokens) return
+          this.#tokens = undefined
+          this.#points = undefined
+          this.#cancelSchedule()
+          return
+        }
+        this.#safeGet(key).then((stored) => {
+          if (stored && stored.accessToken !== this.#tokens?.accessToken) this.#adopt(stored, {})
+        })
+      })
+    } catch (error) {
+      this.#emitError(error, 'store')
+    }
   }
 
   #refreshInBackground(): void {

@@ -22,6 +22,18 @@ export interface TokenStore {
   delete(key: string): Promise<void>
   /** Cross-process mutual exclusion for `key`, when the store can provide it. */
   withLock?<T>(key: string, fn: () => Promise<T>): Promise<T>
+  /**
+   * Tells about writes by anyone (other strategies, other processes) as they happen, when the store can. Sessions
+   * subscribe to their key and adopt a newer token set at once instead of waiting for their own expiry maths.
+   * Returns an unsubscribe function.
+   */
+  onChange?(key: string, listener: (change: TokenStoreChange) => void): () => void
+}
+
+/** A write to a `TokenStore` (never carries a secret). */
+export interface TokenStoreChange {
+  /** `set`: a token set was stored; `delete`: it was removed (a logout somewhere). */
+  type: 'set' | 'delete'
 }
 
 /** The request a header set is computed for. */
