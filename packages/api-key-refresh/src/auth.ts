@@ -1,5 +1,5 @@
-import { createSession, type Session } from '@authmux/core'
-import { createApiKeyRefreshFlow } from './flow'
+import { createSession, type Session, type SessionOptions } from '@authmux/core'
+import { ApiKeyRefreshFlow, type ApiKeyRefreshSpec } from './flow'
 import type { ApiKeyRefreshAuthOptions } from './options'
 import { checkPath, checkSecret, checkToken, checkURL } from './validate'
 
@@ -11,61 +11,16 @@ export interface ApiKeyRefreshAuth extends Session {
   readonly tokenExpiresAt: number | undefined
 }
 
-/** Internal: builds the strategy for a validated provider configuration. */
-export function buildApiKeyRefreshAuth(
-  options: ApiKeyRefreshAuthOptions,
-  preset: {
-    packageName: string
-    name: string
-    envKey?: string
-    refreshWindow?: { beforeExpiryMs: number }
-    loginHint?: string
-    /** Without an API key, an explicit `storeKey` means session-only (use the stored tokens, never exchange). */
-    allowSessionOnly?: boolean
-  },
-): ApiKeyRefreshAuth {
-  const {
-    apiKey: rawKey,
-    baseURL: rawBase,
-    tokenPath,
-    refreshPath,
-    apiKeyField,
-    refreshTokenField,
-    header,
-    scheme,
-    metaFields,
-    name: _name,
-    ...session
-  } = options
-  const where = { packageName: preset.packageName, provider: preset.name }
-  const sessionOnly = preset.allowSessionOnly === true && session.storeKey !== undefined && (rawKey === undefined || rawKey === '')
-  const apiKey = sessionOnly
-    ? undefined
-    : checkSecret(rawKey, 'apiKey', {
-        ...where,
-        ...(preset.envKey ? { envName: preset.envKey } : {}),
-        ...(preset.allowSessionOnly ? { hint: 'Or pass { storeKey } to use a stored session without the key.' } : {}),
-      })
-  const baseURL = checkURL(rawBase, where).href.replace(/\/+$/, '')
-  const flow = createApiKeyRefreshFlow({
-    name: preset.name,
-    packageName: preset.packageName,
-    baseURL,
-    apiKey,
-    tokenPath: checkPath(tokenPath, 'tokenPath', '/auth/token', where),
-    refreshPath: checkPath(refreshPath, 'refreshPath', '/auth/refresh', where),
-    apiKeyField: checkToken(apiKeyField, 'apiKeyField', 'api_key', where),
-    refreshTokenField: checkToken(refreshTokenField, 'refreshTokenField', 'refresh_token', where),
-    header: checkToken(header, 'header', 'Authorization', where),
-    scheme: scheme === null || scheme === '' ? null : checkToken(scheme, 'scheme', 'Bearer', where),
-    metaFields: metaFields ?? {},
-    ...(preset.refreshWindow ? { refreshWindow: preset.refreshWindow } : {}),
-    ...(preset.loginHint ? { loginHint: preset.loginHint } : {}),
-  })
-  const strategy = createSession(flow, session)
+function tokenExpiresAt(this: Session): number | undefined {
+  return this.expiresAt
+}
+
+/** Internal: the strategy of a validated spec, base URL and key (undefined: session-only). */
+export function buildApiKeyRefreshAuth(spec: ApiKeyRefreshSpec, baseURL: string, apiKey: string | undefined, session: SessionOptions): ApiKeyRefreshAuth {
+  const strategy = createSession(new ApiKeyRefreshFlow(spec, baseURL, apiKey), session)
   Object.defineProperties(strategy, {
     refreshAccessToken: { value: () => strategy.refresh(), enumerable: false },
-    tokenExpiresAt: { get: () => strategy.expiresAt, enumerable: false },
+    tokenExpiresAt: { get: tokenExpiresAt, enumerable: false },
   })
   return strategy as ApiKeyRefreshAuth
 }
@@ -76,6 +31,33 @@ export function buildApiKeyRefreshAuth(
  * is refused. Refresh timing, single flight, retries, 401 replay and redaction are the engine's.
  */
 export function createApiKeyRefreshAuth(options: ApiKeyRefreshAuthOptions): ApiKeyRefreshAuth {
-  const name = options?.name ?? 'api-key-refresh'
-  return buildApiKeyRefreshAuth(options ?? ({} as ApiKeyRefreshAuthOptions), { packageName: '@authmux/api-key-refresh', name })
+  const {
+    apiKey: rawKey,
+    baseURL: rawBase,
+    tokenPath,
+    refreshPath,
+    apiKeyField,
+    refreshTokenField,
+    header,
+    scheme,
+    metaFields,
+    name: rawName,
+    ...session
+  } = options ?? ({} as ApiKeyRefreshAuthOptions)
+  const name = rawName ?? 'api-key-refresh'
+  const where = { packageName: '@authmux/api-key-refresh', provider: name }
+  const apiKey = checkSecret(rawKey, 'apiKey', where)
+  const baseURL = checkURL(rawBase, where).href.replace(/\/+$/, '')
+  const spec: ApiKeyRefreshSpec = {
+    name,
+    packageName: where.packageName,
+    tokenPath: checkPath(tokenPath, 'tokenPath', '/auth/token', where),
+    refreshPath: checkPath(refreshPath, 'refreshPath', '/auth/refresh', where),
+    apiKeyField: checkToken(apiKeyField, 'apiKeyField', 'api_key', where),
+    refreshTokenField: checkToken(refreshTokenField, 'refreshTokenField', 'refresh_token', where),
+    header: checkToken(header, 'header', 'Authorization', where),
+    scheme: scheme === null || scheme === '' ? null : checkToken(scheme, 'scheme', 'Bearer', where),
+    metaFields: metaFields ?? {},
+  }
+  return buildApiKeyRefreshAuth(spec, baseURL, apiKey, session)
 }

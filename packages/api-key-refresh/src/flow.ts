@@ -4,6 +4,7 @@ import {
   RateLimitError,
   TokenExpiredError,
   type AuthFlow,
+  type OutgoingRequest,
   type FlowContext,
   type FlowResponse,
   type RefreshWindow,
@@ -12,13 +13,10 @@ import {
 import type { z } from 'zod'
 import { exchangeResponseSchema, pickMeta, refreshResponseSchema } from './schemas'
 
-/** Everything the flow needs, validated by the factory. Internal. */
-export interface ApiKeyRefreshFlowConfig {
+/** The provider part of a flow, validated by the factory: the same object for every strategy of a preset. Internal. */
+export interface ApiKeyRefreshSpec {
   name: string
   packageName: string
-  baseURL: string
-  /** Undefined in session-only mode: stored tokens are used and refreshed, the key is never exchanged. */
-  apiKey: string | undefined
   tokenPath: string
   refreshPath: string
   apiKeyField: string
@@ -43,90 +41,114 @@ function expiresAt(body: { expires_in?: number | undefined; expires_at?: string 
 /**
  * API key → access + refresh token. `acquire()` exchanges the key; `renew()` trades the refresh token for a new
  * access token (keeping the refresh token when none comes back); when renewal is refused — or fails outright after
- * the access token has already expired — it signals the engine to re-exchange the API key.
+ * the access token has already expired — it signals the engine to re-exchange the API key. The methods are shared
+ * (prototype), a flow holds only its spec, base URL and key.
  */
-export function createApiKeyRefreshFlow(config: ApiKeyRefreshFlowConfig): AuthFlow {
-  const { name, packageName } = config
-  const base = new URL(config.baseURL)
-  const authPaths = new Set([config.tokenPath, config.refreshPath].map((path) => `${base.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`))
-  return {
-    name,
-    packageName,
-    baseURL: config.baseURL,
-    credentialHeaders: [config.header],
-    secrets: [config.apiKey],
-    canAcquire: config.apiKey !== undefined,
-    ...(config.apiKey !== undefined ? { identity: fingerprint(config.apiKey) } : {}),
-    ...(config.refreshWindow ? { refreshWindow: config.refreshWindow } : {}),
-    ...(config.loginHint ? { loginHint: config.loginHint } : {}),
+export class ApiKeyRefreshFlow implements AuthFlow {
+  constructor(
+    readonly spec: ApiKeyRefreshSpec,
+    readonly baseURL: string,
+    /** Undefined in session-only mode: stored tokens are used and refreshed, the key is never exchanged. */
+    readonly apiKey: string | undefined,
+  ) {}
 
-    async acquire(ctx) {
-      const { data } = await ctx.request({
-        url: config.tokenPath,
+  get name(): string {
+    return this.spec.name
+  }
+  get packageName(): string {
+    return this.spec.packageName
+  }
+  get credentialHeaders(): string[] {
+    return [this.spec.header]
+  }
+  get secrets(): Array<string | undefined> {
+    return [this.apiKey]
+  }
+  get canAcquire(): boolean {
+    return this.apiKey !== undefined
+  }
+  get identity(): Promise<string> | undefined {
+    return this.apiKey === undefined ? undefined : fingerprint(this.apiKey)
+  }
+  get refreshWindow(): RefreshWindow | undefined {
+    return this.spec.refreshWindow
+  }
+  get loginHint(): string | undefined {
+    return this.spec.loginHint
+  }
+
+  async acquire(ctx: FlowContext): Promise<TokenSet> {
+    const spec = this.spec
+    const { data } = await ctx.request({
+      url: spec.tokenPath,
+      method: 'POST',
+      json: { [spec.apiKeyField]: this.apiKey },
+      schema: exchangeResponseSchema,
+    })
+    ctx.addSecret(data.access_token)
+    ctx.addSecret(data.refresh_token)
+    const tokens: TokenSet = { accessToken: data.access_token }
+    if (data.refresh_token) tokens.refreshToken = data.refresh_token
+    const expiry = expiresAt(data, ctx, data.access_token)
+    if (expiry !== undefined) tokens.expiresAt = expiry
+    const meta = pickMeta(data, spec.metaFields)
+    if (meta) tokens.meta = meta
+    return tokens
+  }
+
+  async renew(tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
+    const { name, packageName, refreshPath, refreshTokenField } = this.spec
+    if (!tokens.refreshToken) {
+      throw new TokenExpiredError(`${packageName}: no ${name} refresh token held; exchanging the API key again.`, { provider: name })
+    }
+    let response: FlowResponse<z.infer<typeof refreshResponseSchema>>
+    try {
+      response = await ctx.request({
+        url: refreshPath,
         method: 'POST',
-        json: { [config.apiKeyField]: config.apiKey },
-        schema: exchangeResponseSchema,
+        json: { [refreshTokenField]: tokens.refreshToken },
+        acceptStatus: REFRESH_REJECTED,
+        schema: refreshResponseSchema,
       })
-      ctx.addSecret(data.access_token)
-      ctx.addSecret(data.refresh_token)
-      const tokens: TokenSet = { accessToken: data.access_token }
-      if (data.refresh_token) tokens.refreshToken = data.refresh_token
-      const expiry = expiresAt(data, ctx, data.access_token)
-      if (expiry !== undefined) tokens.expiresAt = expiry
-      const meta = pickMeta(data, config.metaFields)
-      if (meta) tokens.meta = meta
-      return tokens
-    },
-
-    async renew(tokens, ctx) {
-      if (!tokens.refreshToken) {
-        throw new TokenExpiredError(`${packageName}: no ${name} refresh token held; exchanging the API key again.`, { provider: name })
-      }
-      let response: FlowResponse<z.infer<typeof refreshResponseSchema>>
-      try {
-        response = await ctx.request({
-          url: config.refreshPath,
-          method: 'POST',
-          json: { [config.refreshTokenField]: tokens.refreshToken },
-          acceptStatus: REFRESH_REJECTED,
-          schema: refreshResponseSchema,
-        })
-      } catch (error) {
-        // The refresh endpoint is down. While the access token still works the engine keeps serving it; once it
-        // has expired, re-exchanging the API key is the way forward.
-        const expired = tokens.expiresAt !== undefined && ctx.now() >= tokens.expiresAt
-        if (expired && error instanceof AuthError && !(error instanceof RateLimitError)) {
-          throw new TokenExpiredError(`${packageName}: the ${name} refresh failed after the token expired; exchanging the API key again.`, {
-            provider: name,
-            cause: error,
-          })
-        }
-        throw error
-      }
-      if (REFRESH_REJECTED.includes(response.status)) {
-        throw new TokenExpiredError(`${packageName}: ${name} refused the refresh token (HTTP ${response.status}); exchanging the API key again.`, {
+    } catch (error) {
+      // The refresh endpoint is down. While the access token still works the engine keeps serving it; once it
+      // has expired, re-exchanging the API key is the way forward.
+      const expired = tokens.expiresAt !== undefined && ctx.now() >= tokens.expiresAt
+      if (expired && error instanceof AuthError && !(error instanceof RateLimitError)) {
+        throw new TokenExpiredError(`${packageName}: the ${name} refresh failed after the token expired; exchanging the API key again.`, {
           provider: name,
-          status: response.status,
+          cause: error,
         })
       }
-      // 2xx bodies were validated by the engine against the schema (a mismatch is a ResponseShapeError).
-      const data = response.data
-      ctx.addSecret(data.access_token)
-      ctx.addSecret(data.refresh_token)
-      const renewed: TokenSet = { accessToken: data.access_token, refreshToken: data.refresh_token ?? tokens.refreshToken }
-      const expiry = expiresAt(data, ctx, data.access_token)
-      if (expiry !== undefined) renewed.expiresAt = expiry
-      // The engine carries the previous meta (company, …) over to the renewed set.
-      return renewed
-    },
+      throw error
+    }
+    if (REFRESH_REJECTED.includes(response.status)) {
+      throw new TokenExpiredError(`${packageName}: ${name} refused the refresh token (HTTP ${response.status}); exchanging the API key again.`, {
+        provider: name,
+        status: response.status,
+      })
+    }
+    // 2xx bodies were validated by the engine against the schema (a mismatch is a ResponseShapeError).
+    const data = response.data
+    ctx.addSecret(data.access_token)
+    ctx.addSecret(data.refresh_token)
+    const renewed: TokenSet = { accessToken: data.access_token, refreshToken: data.refresh_token ?? tokens.refreshToken }
+    const expiry = expiresAt(data, ctx, data.access_token)
+    if (expiry !== undefined) renewed.expiresAt = expiry
+    // The engine carries the previous meta (company, …) over to the renewed set.
+    return renewed
+  }
 
-    apply(tokens, request) {
-      if (!tokens) return
-      request.headers.set(config.header, config.scheme ? `${config.scheme} ${tokens.accessToken}` : tokens.accessToken)
-    },
+  apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
+    if (!tokens) return
+    const { header, scheme } = this.spec
+    request.headers.set(header, scheme ? `${scheme} ${tokens.accessToken}` : tokens.accessToken)
+  }
 
-    isAuthEndpoint(url) {
-      return url.origin === base.origin && authPaths.has(url.pathname)
-    },
+  /** The token and refresh endpoints (asked only on a 401, so the base URL is parsed then). */
+  isAuthEndpoint(url: URL): boolean {
+    const base = new URL(this.baseURL)
+    const prefix = base.pathname.replace(/\/+$/, '')
+    return url.origin === base.origin && [this.spec.tokenPath, this.spec.refreshPath].some((path) => url.pathname === `${prefix}/${path.replace(/^\/+/, '')}`)
   }
 }

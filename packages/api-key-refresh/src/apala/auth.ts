@@ -1,12 +1,35 @@
 import { readEnv, type SessionOptions } from '@authmux/core'
 import { buildApiKeyRefreshAuth, type ApiKeyRefreshAuth } from '../auth'
-import { checkURL } from '../validate'
+import type { ApiKeyRefreshSpec } from '../flow'
+import { checkSecret, checkURL } from '../validate'
 
 const packageName = '@authmux/api-key-refresh'
 const provider = 'apala'
 
 /** Default pause after Apala rejected the API key before the next exchange attempt: 5 minutes. */
 export const APALA_DEFAULT_COOLDOWN_AFTER_FAILURE_MS = 5 * 60_000
+
+/** Apala's endpoints and fields: one spec for every strategy. */
+const APALA: ApiKeyRefreshSpec = {
+  name: provider,
+  packageName,
+  tokenPath: '/api/auth/token',
+  refreshPath: '/api/auth/refresh',
+  apiKeyField: 'api_key',
+  refreshTokenField: 'refresh_token',
+  header: 'Authorization',
+  scheme: 'Bearer',
+  metaFields: { company_id: 'companyId', company_name: 'companyName', token_type: 'tokenType' },
+  refreshWindow: { beforeExpiryMs: 60_000 },
+  loginHint: 'Run `authmux login apala`, or pass { apiKey } (or set APALA_API_KEY).',
+}
+
+/** The `company` getter of an Apala strategy (from the token response's meta). */
+function company(this: ApiKeyRefreshAuth): { id: string; name: string } | undefined {
+  const meta = this.meta
+  if (!meta || meta.companyId === undefined || meta.companyId === null) return undefined
+  return { id: String(meta.companyId), name: meta.companyName === undefined || meta.companyName === null ? '' : String(meta.companyName) }
+}
 
 /** Options of {@link createApalaAuth}. Every `SessionOptions` field (store, logger, retry, loginLimit, …) is accepted. */
 export interface ApalaAuthOptions extends SessionOptions {
@@ -38,36 +61,23 @@ export interface ApalaAuth extends ApiKeyRefreshAuth {
  * session saved earlier.
  */
 export function createApalaAuth(options: ApalaAuthOptions = {}): ApalaAuth {
-  const { apiKey, baseURL, loginLimit, ...session } = options
+  const { apiKey: keyOption, baseURL, loginLimit, ...session } = options
+  const rawKey = keyOption ?? readEnv('APALA_API_KEY')
   const base = checkURL(baseURL ?? readEnv('APALA_BASE_URL'), { packageName, provider, envName: 'APALA_BASE_URL' })
-  const auth = buildApiKeyRefreshAuth(
-    {
-      ...session,
-      apiKey: (apiKey ?? readEnv('APALA_API_KEY')) as string,
-      baseURL: base.origin,
-      tokenPath: '/api/auth/token',
-      refreshPath: '/api/auth/refresh',
-      apiKeyField: 'api_key',
-      refreshTokenField: 'refresh_token',
-      metaFields: { company_id: 'companyId', company_name: 'companyName', token_type: 'tokenType' },
-      loginLimit: { cooldownAfterFailureMs: APALA_DEFAULT_COOLDOWN_AFTER_FAILURE_MS, ...loginLimit },
-    },
-    {
-      packageName,
-      name: provider,
-      envKey: 'APALA_API_KEY',
-      refreshWindow: { beforeExpiryMs: 60_000 },
-      loginHint: 'Run `authmux login apala`, or pass { apiKey } (or set APALA_API_KEY).',
-      allowSessionOnly: true,
-    },
-  )
-  Object.defineProperty(auth, 'company', {
-    enumerable: false,
-    get() {
-      const meta = auth.meta
-      if (!meta || meta.companyId === undefined || meta.companyId === null) return undefined
-      return { id: String(meta.companyId), name: meta.companyName === undefined || meta.companyName === null ? '' : String(meta.companyName) }
-    },
+  // Without a key, an explicit storeKey means session-only: use (refresh, log out) the stored tokens, never exchange.
+  const apiKey =
+    session.storeKey !== undefined && (rawKey === undefined || rawKey === '')
+      ? undefined
+      : checkSecret(rawKey, 'apiKey', {
+          packageName,
+          provider,
+          envName: 'APALA_API_KEY',
+          hint: 'Or pass { storeKey } to use a stored session without the key.',
+        })
+  const auth = buildApiKeyRefreshAuth(APALA, base.origin, apiKey, {
+    ...session,
+    loginLimit: { cooldownAfterFailureMs: APALA_DEFAULT_COOLDOWN_AFTER_FAILURE_MS, ...loginLimit },
   })
+  Object.defineProperty(auth, 'company', { enumerable: false, get: company })
   return auth as ApalaAuth
 }
