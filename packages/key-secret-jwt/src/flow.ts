@@ -109,19 +109,20 @@ export class JwtFlow implements AuthFlow {
  * renew through `revalidate` when configured (else the engine logs in again), attach the token as a header.
  */
 export function createKeySecretJwtFlow<S extends z.ZodType, R extends z.ZodType>(config: KeySecretJwtConfig<S, R>): AuthFlow {
+  const shared = JwtFlow.prototype
   const flow: AuthFlow & { [CONFIG]: KeySecretJwtConfig } = {
     [CONFIG]: config as KeySecretJwtConfig,
     name: config.name,
     packageName: config.packageName ?? PACKAGE_NAME,
     baseURL: config.baseURL,
     secrets: config.secrets ?? [],
-    acquire: JwtFlow.prototype.acquire,
-    apply: JwtFlow.prototype.apply,
-    isAuthEndpoint: JwtFlow.prototype.isAuthEndpoint,
+    acquire: shared.acquire,
+    apply: shared.apply,
+    isAuthEndpoint: shared.isAuthEndpoint,
   }
   if (config.identity !== undefined) flow.identity = config.identity
   if (config.attach?.header) flow.credentialHeaders = [config.attach.header]
-  if (config.revalidate) flow.renew = JwtFlow.prototype.renew
-  if (config.logoutPath) flow.revoke = JwtFlow.prototype.revoke
+  if (config.revalidate) flow.renew = shared.renew
+  if (config.logoutPath) flow.revoke = shared.revoke
   return flow
 }

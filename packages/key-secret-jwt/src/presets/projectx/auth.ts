@@ -57,16 +57,12 @@ const PROJECTX = {
 
 /** One ProjectX strategy's flow: its own fields only; the methods and constants live on the prototype. */
 class ProjectXFlow extends JwtFlow {
-  constructor(
-    override readonly baseURL: string,
-    /** The username: the login's `userName` and the store key's label. */
-    readonly identity: string | undefined,
-    readonly apiKey: string | undefined,
-    readonly accountName: string | undefined,
-    readonly canAcquire: boolean,
-  ) {
-    super()
-  }
+  declare readonly baseURL: string
+  /** The username: the login's `userName` and the store key's label. */
+  declare readonly identity: string | undefined
+  declare readonly apiKey: string | undefined
+  declare readonly accountName: string | undefined
+  declare readonly canAcquire: boolean
 
   get secrets(): Array<string | undefined> {
     return [this.apiKey]
@@ -118,7 +114,7 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   const baseURL = optionOrEnv(baseURLOption, 'PROJECTX_API_URL') ?? PROJECTX_DEFAULT_BASE_URL
   assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
 
-  const flow = new ProjectXFlow(baseURL, username, apiKey, accountName, !sessionOnly)
+  const flow = Object.assign(new ProjectXFlow(), { baseURL, identity: username, apiKey, accountName, canAcquire: !sessionOnly })
   const strategy = createSession(flow, session) as ProjectXAuth
   Object.defineProperties(strategy, {
     accountName: { value: accountName, enumerable: false },

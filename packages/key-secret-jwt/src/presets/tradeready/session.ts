@@ -44,16 +44,12 @@ class TradeReadyFlow extends JwtFlow {
   rateLimit: TradeReadyRateLimit | undefined
   #base: URL | undefined
 
-  constructor(
-    override readonly baseURL: string,
-    readonly apiKey: string | undefined,
-    readonly apiSecret: string | undefined,
-    readonly agentId: string | undefined,
-    readonly extraSecrets: Array<string | undefined>,
-    readonly now: () => number,
-  ) {
-    super()
-  }
+  declare readonly baseURL: string
+  declare readonly apiKey: string | undefined
+  declare readonly apiSecret: string | undefined
+  declare readonly agentId: string | undefined
+  declare readonly extraSecrets: Array<string | undefined>
+  declare readonly now: () => number
 
   get secrets(): Array<string | undefined> {
     return [this.apiKey, this.apiSecret, ...this.extraSecrets]
@@ -141,7 +137,14 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
     throw new ConfigError(`${PACKAGE_NAME}: agentId is empty — pass the agent's UUID or leave agentId out.`, { provider, field: 'agentId' })
   }
 
-  const flow = new TradeReadyFlow(baseURL, apiKey, apiSecret, agentId?.trim(), internal.secrets ?? [], session.now ?? Date.now)
+  const flow = Object.assign(new TradeReadyFlow(), {
+    baseURL,
+    apiKey,
+    apiSecret,
+    agentId: agentId?.trim(),
+    extraSecrets: internal.secrets ?? [],
+    now: session.now ?? Date.now,
+  })
   const strategy = createSession(flow, { ...session, loginLimit: tradeReadyLoginLimit(loginLimit) }) as TradeReadyAuth
   Object.defineProperties(strategy, {
     rateLimit: { get: () => flow.rateLimit, enumerable: false, configurable: true },
