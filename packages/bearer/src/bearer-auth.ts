@@ -1,5 +1,5 @@
 import { assertSecureBaseURL, ConfigError, createSession, type Session, type SessionOptions } from '@authmux/core'
-import { createBearerFlow } from './flow'
+import { BearerFlow } from './flow'
 import { checkApiKey, checkBaseURL, checkHeader, checkScheme } from './validate'
 
 const packageName = '@authmux/bearer'
@@ -36,13 +36,14 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
   }
   const baseURL = checkBaseURL(rawBase, where)
   assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp, provider: name, packageName })
-  const flow = createBearerFlow({
+  const flow = Object.assign(new BearerFlow(), {
     name,
     packageName,
     baseURL,
-    key: () => apiKey,
+    key: apiKey,
     header: checkHeader(rawHeader, where),
     scheme: checkScheme(rawScheme, where),
+    envName: undefined,
   })
   return createSession(flow, session)
 }

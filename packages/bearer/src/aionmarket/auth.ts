@@ -1,12 +1,41 @@
-import { assertSecureBaseURL, ConfigError, createSession, readEnv, type Session } from '@authmux/core'
-import { createBearerFlow } from '../flow'
+import { assertSecureBaseURL, ConfigError, createSession, readEnv, type OutgoingRequest, type Session, type TokenSet } from '@authmux/core'
+import { BearerFlow } from '../flow'
 import { checkApiKey, checkBaseURL } from '../validate'
 import * as management from './management'
 import { AIONMARKET_DEFAULT_BASE_URL, type AionMarketAuthOptions } from './options'
-import { extraHeaders } from './request-headers'
 
 const packageName = '@authmux/bearer'
 const provider = 'aionmarket'
+
+/** One AionMarket strategy's flow: key, base URL and request-header options; methods and constants on the prototype. */
+class AionMarketFlow extends BearerFlow {
+  declare readonly userAgent: string | undefined
+  declare readonly requestId: boolean | (() => string)
+  #basePath: string | undefined
+
+  /** Adds `User-Agent` and a fresh `X-Request-ID` (non-credential headers) to every request, then the key. */
+  override apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
+    const { userAgent, requestId } = this
+    if (userAgent) request.headers.set('User-Agent', userAgent)
+    if (requestId === true) request.headers.set('X-Request-ID', crypto.randomUUID())
+    else if (typeof requestId === 'function') request.headers.set('X-Request-ID', requestId())
+    super.apply(tokens, request)
+  }
+
+  /** Agent registration and claim lookups are public: they go out without the key. */
+  needsToken({ url, method }: { url: URL; method: string }): boolean {
+    this.#basePath ??= new URL(this.baseURL).pathname.replace(/\/+$/, '')
+    const path = url.pathname.slice(this.#basePath.length)
+    return !((method === 'POST' && path === '/agents/register') || (method === 'GET' && path.startsWith('/agents/claim/')))
+  }
+}
+Object.assign(AionMarketFlow.prototype, {
+  name: provider,
+  packageName,
+  header: 'Authorization',
+  scheme: 'Bearer',
+  envName: 'AIONMARKET_API_KEY',
+})
 
 /** The AionMarket strategy: an `AuthStrategy` plus the agent and key management helpers. */
 export interface AionMarketAuth extends Session {
@@ -35,28 +64,13 @@ export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, interna
   const { apiKey: rawKey, baseURL: rawBase, userAgent, requestId, ...session } = options
   const where = { packageName, provider }
   const envKey = internal.envKey === false ? undefined : readEnv('AIONMARKET_API_KEY')
-  let currentKey = checkApiKey(rawKey ?? envKey, { ...where, envName: 'AIONMARKET_API_KEY' })
+  const currentKey = checkApiKey(rawKey ?? envKey, { ...where, envName: 'AIONMARKET_API_KEY' })
   const baseURL = checkBaseURL(rawBase ?? readEnv('AIONMARKET_BASE_URL') ?? AIONMARKET_DEFAULT_BASE_URL, {
     ...where,
     envName: 'AIONMARKET_BASE_URL',
   })
   assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp, provider, packageName })
-  const basePath = new URL(baseURL).pathname.replace(/\/+$/, '')
-
-  const flow = createBearerFlow({
-    name: provider,
-    packageName,
-    baseURL,
-    key: () => currentKey,
-    header: 'Authorization',
-    scheme: 'Bearer',
-    envName: 'AIONMARKET_API_KEY',
-    extraHeaders: extraHeaders({ userAgent, requestId }),
-    isPublic: ({ url, method }) => {
-      const path = url.pathname.slice(basePath.length)
-      return (method === 'POST' && path === '/agents/register') || (method === 'GET' && path.startsWith('/agents/claim/'))
-    },
-  })
+  const flow = Object.assign(new AionMarketFlow(), { baseURL, key: currentKey, userAgent, requestId: requestId === undefined ? true : requestId })
   const strategy = createSession(flow, session)
   const extras = {
     registerAgent: (input: { name: string; description?: string }) => management.registerAgent(strategy.fetch, input),
@@ -74,7 +88,7 @@ export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, interna
       const key = checkApiKey(apiKey, { ...where, field: 'apiKey' })
       if (!key) throw new ConfigError(`${packageName}: the new API key is empty.`, { provider, field: 'apiKey' })
       await auth.setTokens({ accessToken: key })
-      currentKey = key
+      flow.key = key
     },
   }
 }
