@@ -1,6 +1,6 @@
 import { serializeCookies, TokenExpiredError } from '@authmux/core'
 import type { AuthFlow, FlowContext, OutgoingRequest, TokenSet } from '@authmux/core'
-import { createPasswordEncoder, passwordLogin } from './login'
+import { passwordLogin } from './login'
 import type { LoginConfig } from './login'
 import { readTokens } from './read-tokens'
 import type { PasswordLoginConfig } from './types'
@@ -8,18 +8,68 @@ import type { PasswordLoginConfig } from './types'
 /** Default error-message prefix. */
 export const PACKAGE_NAME = '@authmux/password-login'
 
+/** Where a flow keeps its config and its encoded password (symbols: spread-safe, off `JSON.stringify`). */
+const CONFIG = Symbol('password-login config')
+const ENCODED = Symbol('password-login encoded password')
+
+/** A password-login flow: `AuthFlow` plus its config; the methods below are shared by every flow (`this` = the flow). */
+interface LoginFlow extends AuthFlow {
+  [CONFIG]: LoginConfig
+  /** The encoded password, computed at most once per flow (a failed encoding is retried on the next login). */
+  [ENCODED]?: Promise<string> | undefined
+}
+
+function encodedPassword(flow: LoginFlow, ctx: FlowContext): Promise<string> {
+  const config = flow[CONFIG]
+  const password = config.password ?? ''
+  if (!config.encodePassword) return Promise.resolve(password)
+  flow[ENCODED] ??= config.encodePassword(password).then(
+    (value) => {
+      ctx.addSecret(value)
+      return value
+    },
+    (error: unknown) => {
+      flow[ENCODED] = undefined
+      throw error
+    },
+  )
+  return flow[ENCODED]
+}
+
+const methods = {
+  acquire(this: LoginFlow, ctx: FlowContext): Promise<TokenSet> {
+    return passwordLogin(this[CONFIG], ctx, (c) => encodedPassword(this, c))
+  },
+  apply(this: LoginFlow, tokens: TokenSet | undefined, request: OutgoingRequest): void {
+    applyTokens(this[CONFIG], tokens, request)
+  },
+  /** Asked only on a 401, so the step URLs are resolved then. */
+  isAuthEndpoint(this: LoginFlow, url: URL): boolean {
+    const config = this[CONFIG]
+    return [config.login.url, config.otpStep?.url, config.refresh?.url, config.logoutStep?.url].some(
+      (step) => typeof step === 'string' && new URL(step, config.baseURL).pathname === url.pathname,
+    )
+  },
+  renew(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
+    return renew(this[CONFIG], tokens, ctx)
+  },
+  revoke(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<void> {
+    return revoke(this[CONFIG], tokens, ctx)
+  },
+}
+
 /**
  * Builds the declarative `AuthFlow` of the password-login style from its config: login (+ one-time code),
  * refresh, optional server logout, and how tokens are attached. `createSession(flow, options)` runs it.
  */
 export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
-  const config: LoginConfig = { ...input, packageName: input.packageName ?? PACKAGE_NAME }
-  const encode = createPasswordEncoder(config)
-  const authPaths = [config.login.url, config.otpStep?.url, config.refresh?.url, config.logoutStep?.url]
-    .filter((url): url is string => typeof url === 'string')
-    .map((url) => new URL(url, config.baseURL).pathname)
+  return passwordLoginFlow({ ...input, packageName: input.packageName ?? PACKAGE_NAME })
+}
 
-  const flow: AuthFlow = {
+/** Internal: the flow of a config the caller owns (a preset's), without copying it. */
+export function passwordLoginFlow(config: LoginConfig): AuthFlow {
+  const flow: LoginFlow = {
+    [CONFIG]: config,
     name: config.name,
     packageName: config.packageName,
     baseURL: config.baseURL,
@@ -27,19 +77,17 @@ export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
     identity: config.email?.trim().toLowerCase() || 'default',
     // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
     // `otp` callback such a login stops with OtpRequiredError before anything is sent, which tells the user the fix.
-    get canAcquire() {
-      return Boolean(config.email && config.password)
-    },
-    acquire: (ctx) => passwordLogin(config, ctx, encode),
-    apply: (tokens, request) => applyTokens(config, tokens, request),
-    isAuthEndpoint: (url) => authPaths.includes(url.pathname),
+    canAcquire: Boolean(config.email && config.password),
+    acquire: methods.acquire,
+    apply: methods.apply,
+    isAuthEndpoint: methods.isAuthEndpoint,
   }
   if (config.authOrigins) flow.authOrigins = config.authOrigins
   if (config.credentialHeaders) flow.credentialHeaders = config.credentialHeaders
   if (config.defaultRefreshWindow) flow.refreshWindow = config.defaultRefreshWindow
   if (config.toError) flow.toError = config.toError
-  if (config.refresh) flow.renew = (tokens, ctx) => renew(config, tokens, ctx)
-  if (config.logoutStep) flow.revoke = (tokens, ctx) => revoke(config, tokens, ctx)
+  if (config.refresh) flow.renew = methods.renew
+  if (config.logoutStep) flow.revoke = methods.revoke
   return flow
 }
 

@@ -7,26 +7,6 @@ import type { PasswordLoginConfig } from './types'
 /** The parts of the config a login needs, with the package name resolved. */
 export type LoginConfig = PasswordLoginConfig & { packageName: string }
 
-/** Encodes the password at most once per instance; a failed encoding is retried on the next login. */
-export function createPasswordEncoder(config: LoginConfig): (ctx: FlowContext) => Promise<string> {
-  let encoded: Promise<string> | undefined
-  return (ctx) => {
-    const password = config.password ?? ''
-    if (!config.encodePassword) return Promise.resolve(password)
-    encoded ??= config.encodePassword(password).then(
-      (value) => {
-        ctx.addSecret(value)
-        return value
-      },
-      (error: unknown) => {
-        encoded = undefined
-        throw error
-      },
-    )
-    return encoded
-  }
-}
-
 /** Step 1 (email + password), then the one-time-code step when the provider asks for one. */
 export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encode: (ctx: FlowContext) => Promise<string>): Promise<TokenSet> {
   const { name: provider, packageName } = config

@@ -1,6 +1,8 @@
 import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
 import type { Session, SessionOptions, TokenSet, TokenStore } from '@authmux/core'
-import { createPasswordLoginFlow, PACKAGE_NAME } from '../flow'
+import type { LoginBodyInput } from '../types'
+import { PACKAGE_NAME, passwordLoginFlow } from '../flow'
+import type { LoginConfig } from '../login'
 import { sessionOptionsOf } from '../session-options'
 import { axiomPasswordHash } from './axiom-password'
 import { AXIOM_TOKEN_IMPORT_HELP, axiomToError } from './axiom-errors'
@@ -24,6 +26,59 @@ export const AXIOM_REFRESH_BEFORE_EXPIRY_MS = 2 * 60_000
 
 const AXIOM_CREDENTIALS_HELP = 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.'
 const AXIOM_OTP_HELP = `To log in once interactively run \`authmux login axiom\` and reuse the saved tokens through the same store. ${AXIOM_TOKEN_IMPORT_HELP}`
+
+/** Appended by the engine to its signed-out errors (no credentials configured, or the refresh token was refused). */
+const AXIOM_LOGIN_HINT = `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`
+
+const loginBody = (input: LoginBodyInput) => ({ email: input.email, b64Password: input.password })
+
+/** Login step 1 without its URL. Axiom answers a wrong password with HTTP 500 and every attempt emails a code: never retried. */
+const AXIOM_LOGIN_STEP = { body: loginBody, retry: false, otpToken: { cookies: ['auth-otp-login-token'], fields: ['otpJwtToken'] } }
+
+const loginURL = (base: string | undefined) => `${base ?? AXIOM_HOSTS.login}/login-password-v2`
+
+/** Everything of an Axiom flow config but the credentials, for one set of hosts. */
+function axiomSteps(base: string | undefined): LoginConfig {
+  const api = base ?? AXIOM_HOSTS.api
+  return {
+    name: 'axiom',
+    packageName: PACKAGE_NAME,
+    baseURL: api,
+    ...(base ? {} : { authOrigins: [AXIOM_HOSTS.login, AXIOM_HOSTS.otp] }),
+    encodePassword: axiomPasswordHash,
+    authHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/` },
+    requestHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/discover` },
+    login: { ...AXIOM_LOGIN_STEP, url: loginURL(base) },
+    otpStep: {
+      url: `${base ?? AXIOM_HOSTS.otp}/login-otp`,
+      body: (input) => ({ code: input.code, email: input.email, b64Password: input.password }),
+      otpTokenCookie: 'auth-otp-login-token',
+      retry: false,
+      required: true,
+    },
+    tokens: {
+      access: { cookies: ['auth-access-token'], fields: ['accessToken', 'auth-access-token', 'access_token'] },
+      refresh: { cookies: ['auth-refresh-token'], fields: ['refreshToken', 'auth-refresh-token', 'refresh_token'] },
+    },
+    refresh: {
+      url: `${api}/refresh-access-token`,
+      send: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
+    },
+    attach: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
+    credentialHeaders: ['Cookie'],
+    defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
+    toError: axiomToError,
+    otpHelp: AXIOM_OTP_HELP,
+    credentialsHelp: AXIOM_CREDENTIALS_HELP,
+  }
+}
+
+/** The steps of the last set of hosts asked for (Axiom's own, or one emulator/proxy): shared by its strategies. */
+let lastSteps: { base: string | undefined; steps: LoginConfig } | undefined
+function stepsFor(base: string | undefined): LoginConfig {
+  if (!lastSteps || lastSteps.base !== base) lastSteps = { base, steps: axiomSteps(base) }
+  return lastSteps.steps
+}
 
 /** Options of `createAxiomAuth`. Every `SessionOptions` field (store, refreshWindow, logger, now …) is accepted too. */
 export interface AxiomAuthOptions extends SessionOptions {
@@ -88,56 +143,24 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   validate({ email, password, accessToken, refreshToken, otp: options.otp })
 
   const base = options.baseURL?.replace(/\/+$/, '')
-  const hosts = base ? { api: base, login: base, otp: base } : AXIOM_HOSTS
   const turnstileToken = options.turnstileToken
   const store = options.store ?? new MemoryTokenStore()
 
-  const flow = createPasswordLoginFlow({
-    name: 'axiom',
-    baseURL: hosts.api,
-    ...(base ? {} : { authOrigins: [AXIOM_HOSTS.login, AXIOM_HOSTS.otp] }),
+  // The per-strategy config holds only the credentials; the steps come from a config shared per set of hosts.
+  const config: LoginConfig = Object.assign(Object.create(stepsFor(base)) as LoginConfig, {
     email,
     password,
-    encodePassword: axiomPasswordHash,
     ...(options.otp ? { otp: options.otp } : {}),
-    authHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/` },
-    requestHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/discover` },
     extraCookies: { cf_clearance: cfClearance },
-    login: {
-      url: `${hosts.login}/login-password-v2`,
-      body: (input) =>
-        turnstileToken ? { email: input.email, b64Password: input.password, turnstileToken } : { email: input.email, b64Password: input.password },
-      // Axiom answers a wrong password with HTTP 500, and every attempt emails a code: never retry step 1.
-      retry: false,
-      otpToken: { cookies: ['auth-otp-login-token'], fields: ['otpJwtToken'] },
-    },
-    otpStep: {
-      url: `${hosts.otp}/login-otp`,
-      body: (input) => ({ code: input.code, email: input.email, b64Password: input.password }),
-      otpTokenCookie: 'auth-otp-login-token',
-      retry: false,
-      required: true,
-    },
-    tokens: {
-      access: { cookies: ['auth-access-token'], fields: ['accessToken', 'auth-access-token', 'access_token'] },
-      refresh: { cookies: ['auth-refresh-token'], fields: ['refreshToken', 'auth-refresh-token', 'refresh_token'] },
-    },
-    refresh: {
-      url: `${hosts.api}/refresh-access-token`,
-      send: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
-    },
-    ...(options.serverLogout ? { logoutStep: { url: `${hosts.api}/auth/logout` } } : {}),
-    attach: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
-    credentialHeaders: ['Cookie'],
-    defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
-    toError: axiomToError,
-    otpHelp: AXIOM_OTP_HELP,
-    credentialsHelp: AXIOM_CREDENTIALS_HELP,
+    // The body of login step 1 is shared unless a Turnstile token has to go with it.
+    ...(turnstileToken
+      ? { login: { ...AXIOM_LOGIN_STEP, url: loginURL(base), body: (input: LoginBodyInput) => ({ ...loginBody(input), turnstileToken }) } }
+      : {}),
+    ...(options.serverLogout ? { logoutStep: { url: `${base ?? AXIOM_HOSTS.api}/auth/logout` } } : {}),
   })
-  const secrets = [turnstileToken, accessToken, refreshToken]
-  flow.secrets = [...(flow.secrets ?? []), ...secrets]
-  // Appended by the engine to its signed-out errors (no credentials configured, or the refresh token was refused).
-  flow.loginHint = `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`
+  const flow = passwordLoginFlow(config)
+  flow.secrets = [...(flow.secrets ?? []), turnstileToken, accessToken, refreshToken]
+  flow.loginHint = AXIOM_LOGIN_HINT
   const imported: TokenSet | undefined = accessToken ? { accessToken, ...(refreshToken ? { refreshToken } : {}) } : undefined
 
   const session = createSession(withImportedTokens(flow, imported), { ...sessionOptionsOf(options as Record<string, unknown>, AXIOM_KEYS), store })
@@ -159,13 +182,15 @@ function validate(input: { email?: string; password?: string; accessToken?: stri
   }
 }
 
+/** The `needsRefresh` getter of an Axiom strategy. */
+function needsRefresh(this: Session): boolean {
+  return this.status().state !== 'valid'
+}
+
 function addExtras(session: Session, store: TokenStore): AxiomAuth {
   const extras = {
     ensureValidAuthentication: { value: () => session.ensureValid(), enumerable: false },
-    needsRefresh: {
-      get: () => session.status().state !== 'valid',
-      enumerable: false,
-    },
+    needsRefresh: { get: needsRefresh, enumerable: false },
     hasSavedTokens: {
       value: async () => (await store.get(await session.storeKey())) !== undefined,
       enumerable: false,
