@@ -115,6 +115,13 @@ Object.assign(TradeReadyFlow.prototype, {
   revoke: undefined,
 })
 
+/** Each strategy's flow, for the shared `rateLimit` getter (a per-strategy getter would give every strategy its own hidden class). */
+const flows = new WeakMap<object, TradeReadyFlow>()
+
+function rateLimit(this: object): TradeReadyRateLimit | undefined {
+  return flows.get(this)?.rateLimit
+}
+
 /**
  * Builds the TradeReady strategy. Without an API key (and with an explicit `storeKey`) it runs session-only: every
  * route gets the stored JWT, and logging in needs `userLogin()`. `secrets` are extra values to redact (the password
@@ -146,8 +153,9 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
     now: session.now ?? Date.now,
   })
   const strategy = createSession(flow, { ...session, loginLimit: tradeReadyLoginLimit(loginLimit) }) as TradeReadyAuth
+  flows.set(strategy, flow)
   Object.defineProperties(strategy, {
-    rateLimit: { get: () => flow.rateLimit, enumerable: false, configurable: true },
+    rateLimit: { get: rateLimit, enumerable: false, configurable: true },
     userLogin: {
       value: async (credentials: TradeReadyUserCredentials) => {
         const email = credentials?.email?.trim()
