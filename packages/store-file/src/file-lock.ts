@@ -91,6 +91,19 @@ async function takeOver(path: string, judged: string): Promise<boolean> {
   }
 }
 
+/** The `code` of a Node fs error (`ENOENT`, `EACCES` …), or 'unknown'. */
+export const errnoOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? 'unknown'
+
+/** Runs `fn` while holding the lock file at `path`, and releases it afterwards. */
+export async function withFileLock<T>(path: string, options: FileLockOptions, fn: () => Promise<T>): Promise<T> {
+  const lock = await acquireFileLock(path, options)
+  try {
+    return await fn()
+  } finally {
+    await lock.release()
+  }
+}
+
 /**
  * Acquires an exclusive lock file at `path` (created complete with pid, host and a random token via link, so it is
  * never seen half-written). Waits with a bounded backoff; takes over abandoned locks; refreshes its mtime while held.
@@ -113,7 +126,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions): P
       if (isAbandoned(current, options.staleMs) && (await takeOver(path, current.text))) continue
     } catch (error) {
       if (error instanceof StoreError) throw error
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown'
+      const code = errnoOf(error)
       throw new StoreError(`@authmux/store-file: cannot create lock file ${path} (${code}) — check that the store directory is writable.`, {
         code: 'STORE_IO',
         location: path,

@@ -3,7 +3,7 @@ import { chmod, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/p
 import { join } from 'node:path'
 import { decodeStoreKey, importStoreKey, StoreError } from '@authmux/core'
 import { createFileExclusive, fsyncDir, TEMP_FILE_PATTERN, writeFileAtomic } from './atomic-write'
-import { acquireFileLock } from './file-lock'
+import { errnoOf, withFileLock } from './file-lock'
 import { deriveNames, KEY_ID_FILE, STORE_LOCK_FILE, TOKEN_SUFFIX, type StoreNames } from './names'
 import { PACKAGE_NAME, type ResolvedOptions } from './options'
 import { isProcessAlive } from './process-alive'
@@ -20,8 +20,6 @@ export interface BrokenStore {
   ok: false
   error: StoreError
 }
-
-const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown'
 
 function ioError(what: string, path: string, error: unknown): StoreError {
   return new StoreError(`${PACKAGE_NAME}: cannot ${what} ${path} (${errnoOf(error)}) — check the path and its permissions.`, {
@@ -85,8 +83,7 @@ function decodeKeyFile(keyFile: string, text: string): Uint8Array {
  * end up with different keys.
  */
 async function createKeyFile(options: ResolvedOptions, report: (error: StoreError) => void): Promise<Uint8Array> {
-  const lock = await acquireFileLock(join(options.dir, STORE_LOCK_FILE), { timeoutMs: options.lockTimeoutMs, staleMs: options.lockStaleMs })
-  try {
+  return withFileLock(join(options.dir, STORE_LOCK_FILE), { timeoutMs: options.lockTimeoutMs, staleMs: options.lockStaleMs }, async () => {
     const existing = await readText(options.keyFile)
     if (existing !== undefined) return decodeKeyFile(options.keyFile, existing)
     const orphans = (await readdir(options.dir)).filter((name) => name.endsWith(TOKEN_SUFFIX) || name === KEY_ID_FILE)
@@ -110,9 +107,7 @@ async function createKeyFile(options: ResolvedOptions, report: (error: StoreErro
     }
     await fsyncDir(options.dir)
     return new Uint8Array(raw)
-  } finally {
-    await lock.release()
-  }
+  })
 }
 
 async function loadKey(options: ResolvedOptions, report: (error: StoreError) => void): Promise<Uint8Array> {

@@ -2,14 +2,12 @@ import { readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { openTokenSet, sealTokenSet, StoreError, type TokenSet } from '@authmux/core'
 import { fsyncDir, writeFileAtomic } from './atomic-write'
-import { acquireFileLock } from './file-lock'
+import { errnoOf, withFileLock } from './file-lock'
 import { KeyedMutex } from './keyed-mutex'
 import { associatedDataFor, LOCK_SUFFIX, TOKEN_SUFFIX, WRITE_LOCK_SUFFIX } from './names'
 import { openStore, type BrokenStore, type OpenStore } from './open-store'
 import { PACKAGE_NAME, resolveOptions } from './options'
 import type { FileTokenStore, FileTokenStoreOptions } from './types'
-
-const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown'
 
 function describe(code: StoreError['code'], path: string): string {
   switch (code) {
@@ -93,14 +91,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
   /** Runs `fn` under the short per-key write lock (separate from `withLock`, so `set` inside `withLock` is fine). */
   async function underWriteLock<T>(store: OpenStore, key: string, fn: () => Promise<T>): Promise<T> {
     const path = join(resolved.dir, store.names.fileBase(key) + WRITE_LOCK_SUFFIX)
-    return localLocks.run(path, async () => {
-      const lock = await acquireFileLock(path, lockOptions)
-      try {
-        return await fn()
-      } finally {
-        await lock.release()
-      }
-    })
+    return localLocks.run(path, () => withFileLock(path, lockOptions, fn))
   }
 
   async function openOrThrow(): Promise<OpenStore> {
@@ -155,14 +146,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
       // Without a usable key there is nothing shared to protect on disk: exclude within this process only.
       if (!state.ok) return localLocks.run(`broken:${key}`, fn)
       const path = join(resolved.dir, state.names.fileBase(key) + LOCK_SUFFIX)
-      return localLocks.run(path, async () => {
-        const lock = await acquireFileLock(path, lockOptions)
-        try {
-          return await fn()
-        } finally {
-          await lock.release()
-        }
-      })
+      return localLocks.run(path, () => withFileLock(path, lockOptions, fn))
     },
 
     on(event, listener) {
