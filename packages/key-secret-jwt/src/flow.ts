@@ -109,6 +109,7 @@ export class JwtFlow implements AuthFlow {
  * renew through `revalidate` when configured (else the engine logs in again), attach the token as a header.
  */
 export function createKeySecretJwtFlow<S extends z.ZodType, R extends z.ZodType>(config: KeySecretJwtConfig<S, R>): AuthFlow {
+  new URL(config.baseURL) // an unparsable baseURL fails here (a TypeError), not on the first 401
   const shared = JwtFlow.prototype
   const flow: AuthFlow & { [CONFIG]: KeySecretJwtConfig } = {
     [CONFIG]: config as KeySecretJwtConfig,

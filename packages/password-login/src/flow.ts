@@ -63,6 +63,8 @@ const methods = {
  * refresh, optional server logout, and how tokens are attached. `createSession(flow, options)` runs it.
  */
 export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
+  // A step URL that does not resolve against baseURL fails here (a TypeError), not on the first 401.
+  for (const step of [input.login, input.otpStep, input.refresh, input.logoutStep]) if (step) new URL(step.url, input.baseURL)
   return passwordLoginFlow({ ...input, packageName: input.packageName ?? PACKAGE_NAME })
 }
 
