@@ -41,12 +41,10 @@ export function splitConfig<C extends object>(config: C): SessionOptions {
 export const CONFIG: unique symbol = Symbol('key-secret-jwt config')
 
 /** The token header of `token` for this flow's `attach` option. */
-function headersFor(flow: JwtFlow, token: string): Record<string, string> {
-  const [name, value] = tokenHeader(token, flow[CONFIG].attach)
-  return { [name]: value }
-}
+const headersFor = (flow: JwtFlow, token: string): Record<string, string> => Object.fromEntries([tokenHeader(token, flow[CONFIG].attach)])
 
-function label(flow: JwtFlow, endpoint: string) {
+/** Names for the messages of `tokenSetFrom`. */
+export function label(flow: JwtFlow, endpoint: string) {
   return { provider: flow.name, packageName: flow.packageName, endpoint }
 }
 
@@ -82,9 +80,8 @@ export class JwtFlow implements AuthFlow {
   isAuthEndpoint(url: URL): boolean {
     const { loginPath, revalidate, logoutPath } = this[CONFIG]
     const path = pathBelowBase(url, new URL(this.baseURL))
-    if (path === undefined) return false
-    const wanted = normalisePath(path).toLowerCase()
-    return [loginPath, revalidate?.path, logoutPath].some((p) => !!p && normalisePath(p).toLowerCase() === wanted)
+    const same = (p: string | undefined) => !!p && !!path && normalisePath(p).toLowerCase() === normalisePath(path).toLowerCase()
+    return same(loginPath) || same(revalidate?.path) || same(logoutPath)
   }
 
   async renew(tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {

@@ -9,8 +9,8 @@ import type { PasswordLoginConfig } from './types'
 export const PACKAGE_NAME = '@authmux/password-login'
 
 /** Where a flow keeps its config and its encoded password (symbols: spread-safe, off `JSON.stringify`). */
-const CONFIG = Symbol('password-login config')
-const ENCODED = Symbol('password-login encoded password')
+const CONFIG = Symbol('config')
+const ENCODED = Symbol('encoded password')
 
 /** A password-login flow: `AuthFlow` plus its config; the methods below are shared by every flow (`this` = the flow). */
 interface LoginFlow extends AuthFlow {
@@ -36,26 +36,21 @@ function encodedPassword(flow: LoginFlow, ctx: FlowContext): Promise<string> {
   return flow[ENCODED]
 }
 
-const methods = {
-  acquire(this: LoginFlow, ctx: FlowContext): Promise<TokenSet> {
-    return passwordLogin(this[CONFIG], ctx, (c) => encodedPassword(this, c))
-  },
-  apply(this: LoginFlow, tokens: TokenSet | undefined, request: OutgoingRequest): void {
-    applyTokens(this[CONFIG], tokens, request)
-  },
-  /** Asked only on a 401, so the step URLs are resolved then. */
-  isAuthEndpoint(this: LoginFlow, url: URL): boolean {
-    const config = this[CONFIG]
-    return [config.login.url, config.otpStep?.url, config.refresh?.url, config.logoutStep?.url].some(
-      (step) => typeof step === 'string' && new URL(step, config.baseURL).pathname === url.pathname,
-    )
-  },
-  renew(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
-    return renew(this[CONFIG], tokens, ctx)
-  },
-  revoke(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<void> {
-    return revoke(this[CONFIG], tokens, ctx)
-  },
+function acquire(this: LoginFlow, ctx: FlowContext): Promise<TokenSet> {
+  return passwordLogin(this[CONFIG], ctx, (c) => encodedPassword(this, c))
+}
+
+function apply(this: LoginFlow, tokens: TokenSet | undefined, request: OutgoingRequest): void {
+  applyTokens(this[CONFIG], tokens, request)
+}
+
+/** The steps that talk to auth endpoints. */
+const stepsOf = (config: PasswordLoginConfig) => [config.login, config.otpStep, config.refresh, config.logoutStep]
+
+/** Asked only on a 401, so the step URLs are resolved then. */
+function isAuthEndpoint(this: LoginFlow, url: URL): boolean {
+  const config = this[CONFIG]
+  return stepsOf(config).some((step) => step && new URL(step.url, config.baseURL).pathname === url.pathname)
 }
 
 /**
@@ -64,7 +59,7 @@ const methods = {
  */
 export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
   // A step URL that does not resolve against baseURL fails here (a TypeError), not on the first 401.
-  for (const step of [input.login, input.otpStep, input.refresh, input.logoutStep]) if (step) new URL(step.url, input.baseURL)
+  for (const step of stepsOf(input)) if (step) new URL(step.url, input.baseURL)
   return passwordLoginFlow({ ...input, packageName: input.packageName ?? PACKAGE_NAME })
 }
 
@@ -80,20 +75,21 @@ export function passwordLoginFlow(config: LoginConfig): AuthFlow {
     // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
     // `otp` callback such a login stops with OtpRequiredError before anything is sent, which tells the user the fix.
     canAcquire: Boolean(config.email && config.password),
-    acquire: methods.acquire,
-    apply: methods.apply,
-    isAuthEndpoint: methods.isAuthEndpoint,
+    acquire,
+    apply,
+    isAuthEndpoint,
   }
   if (config.authOrigins) flow.authOrigins = config.authOrigins
   if (config.credentialHeaders) flow.credentialHeaders = config.credentialHeaders
   if (config.defaultRefreshWindow) flow.refreshWindow = config.defaultRefreshWindow
   if (config.toError) flow.toError = config.toError
-  if (config.refresh) flow.renew = methods.renew
-  if (config.logoutStep) flow.revoke = methods.revoke
+  if (config.refresh) flow.renew = renew
+  if (config.logoutStep) flow.revoke = revoke
   return flow
 }
 
-async function renew(config: LoginConfig, tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
+async function renew(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
+  const config = this[CONFIG]
   const step = config.refresh!
   if (!tokens.refreshToken) {
     throw new TokenExpiredError(`${config.packageName}: the ${config.name} session has no refresh token; a new login is needed.`, {
@@ -116,7 +112,8 @@ async function renew(config: LoginConfig, tokens: TokenSet, ctx: FlowContext): P
   return readTokens(response, config.tokens, ctx, { provider: config.name, packageName: config.packageName, step: 'refresh' })
 }
 
-async function revoke(config: LoginConfig, tokens: TokenSet, ctx: FlowContext): Promise<void> {
+async function revoke(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<void> {
+  const config = this[CONFIG]
   const step = config.logoutStep!
   const request = { url: new URL(step.url, config.baseURL), method: step.method ?? 'POST', headers: new Headers(config.authHeaders) }
   applyTokens(config, tokens, request)

@@ -1,8 +1,11 @@
 import { ConfigError, OtpRequiredError, ResponseShapeError } from '@authmux/core'
-import type { FlowContext, FlowResponse, TokenSet } from '@authmux/core'
+import type { FlowContext, TokenSet } from '@authmux/core'
 import { describeLocation, pickToken } from './pick-token'
 import { readTokens } from './read-tokens'
-import type { PasswordLoginConfig } from './types'
+import type { LoginBodyInput, LoginStepConfig, PasswordLoginConfig } from './types'
+
+/** Login step 1 as presets write it: `body` also gets the config. */
+type LoginStep = Omit<LoginStepConfig, 'body'> & { body?: (input: LoginBodyInput, config: LoginConfig) => Record<string, unknown> }
 
 /** The parts of the config a login needs, with the package name resolved. */
 export type LoginConfig = PasswordLoginConfig & { packageName: string }
@@ -21,25 +24,27 @@ export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encod
 
   const email = config.email
   const password = await encode(ctx)
+  const login = config.login as LoginStep
   const step1 = await ctx.request({
-    url: config.login.url,
-    method: config.login.method ?? 'POST',
-    json: config.login.body ? config.login.body({ email, password }) : { email, password },
-    headers: { ...config.authHeaders, ...config.login.headers },
+    url: login.url,
+    method: login.method ?? 'POST',
+    // The config goes along as a second argument: a preset reads per-strategy values from it (Axiom's turnstileToken).
+    json: login.body ? login.body({ email, password }, config) : { email, password },
+    headers: { ...config.authHeaders, ...login.headers },
     cookies: { ...config.extraCookies },
-    retry: config.login.retry ?? true,
+    retry: login.retry ?? true,
   })
 
   const names = { provider, packageName }
-  const otpToken = pickToken(step1, config.login.otpToken, { ...names, what: 'one-time-code token' })
-  if (!otpToken) return tokensOrShapeError(step1, config, ctx)
+  const otpToken = pickToken(step1, login.otpToken, { ...names, what: 'one-time-code token' })
+  if (!otpToken) return readTokens(step1, config.tokens, ctx, { ...names, step: 'login' })
   ctx.addSecret(otpToken)
 
   const otpStep = config.otpStep
   if (!otpStep) {
     throw new ResponseShapeError(`${packageName}: ${provider} asked for a one-time code but no otpStep is configured.`, {
       provider,
-      field: describeLocation(config.login.otpToken),
+      field: describeLocation(login.otpToken),
       status: step1.status,
     })
   }
@@ -66,10 +71,6 @@ export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encod
     retry: otpStep.retry ?? true,
   })
   return readTokens(step2, config.tokens, ctx, { ...names, step: 'one-time-code' })
-}
-
-function tokensOrShapeError(response: FlowResponse, config: LoginConfig, ctx: FlowContext): TokenSet {
-  return readTokens(response, config.tokens, ctx, { provider: config.name, packageName: config.packageName, step: 'login' })
 }
 
 /** The one-time code is needed and there is no way to get it here. */

@@ -1,6 +1,6 @@
 import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
 import type { Session, SessionOptions, TokenSet, TokenStore } from '@authmux/core'
-import type { LoginBodyInput } from '../types'
+import type { LoginBodyInput, LoginStepConfig } from '../types'
 import { PACKAGE_NAME, passwordLoginFlow } from '../flow'
 import type { LoginConfig } from '../login'
 import { sessionOptionsOf } from '../session-options'
@@ -30,12 +30,18 @@ const AXIOM_OTP_HELP = `To log in once interactively run \`authmux login axiom\`
 /** Appended by the engine to its signed-out errors (no credentials configured, or the refresh token was refused). */
 const AXIOM_LOGIN_HINT = `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`
 
-const loginBody = (input: LoginBodyInput) => ({ email: input.email, b64Password: input.password })
+/** Login step 1's body; a strategy's `turnstileToken` (on its config) goes with it when given. */
+const loginBody = (input: LoginBodyInput, config: { turnstileToken?: string }) => ({
+  email: input.email,
+  b64Password: input.password,
+  ...(config.turnstileToken && { turnstileToken: config.turnstileToken }),
+})
 
-/** Login step 1 without its URL. Axiom answers a wrong password with HTTP 500 and every attempt emails a code: never retried. */
-const AXIOM_LOGIN_STEP = { body: loginBody, retry: false, otpToken: { cookies: ['auth-otp-login-token'], fields: ['otpJwtToken'] } }
-
-const loginURL = (base: string | undefined) => `${base ?? AXIOM_HOSTS.login}/login-password-v2`
+/** Axiom's cookies: the two tokens (sent back by the refresh call and on every request) and the login step's token. */
+const ACCESS_COOKIE = 'auth-access-token'
+const REFRESH_COOKIE = 'auth-refresh-token'
+const OTP_COOKIE = 'auth-otp-login-token'
+const TOKEN_COOKIES = { as: 'cookies', access: ACCESS_COOKIE, refresh: REFRESH_COOKIE } as const
 
 /** Everything of an Axiom flow config but the credentials, for one set of hosts. */
 function axiomSteps(base: string | undefined): LoginConfig {
@@ -48,23 +54,29 @@ function axiomSteps(base: string | undefined): LoginConfig {
     encodePassword: axiomPasswordHash,
     authHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/` },
     requestHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/discover` },
-    login: { ...AXIOM_LOGIN_STEP, url: loginURL(base) },
+    login: {
+      url: `${base ?? AXIOM_HOSTS.login}/login-password-v2`,
+      body: loginBody as unknown as LoginStepConfig['body'],
+      // Axiom answers a wrong password with HTTP 500, and every attempt emails a code: never retry step 1.
+      retry: false,
+      otpToken: { cookies: [OTP_COOKIE], fields: ['otpJwtToken'] },
+    },
     otpStep: {
       url: `${base ?? AXIOM_HOSTS.otp}/login-otp`,
       body: (input) => ({ code: input.code, email: input.email, b64Password: input.password }),
-      otpTokenCookie: 'auth-otp-login-token',
+      otpTokenCookie: OTP_COOKIE,
       retry: false,
       required: true,
     },
     tokens: {
-      access: { cookies: ['auth-access-token'], fields: ['accessToken', 'auth-access-token', 'access_token'] },
-      refresh: { cookies: ['auth-refresh-token'], fields: ['refreshToken', 'auth-refresh-token', 'refresh_token'] },
+      access: { cookies: [ACCESS_COOKIE], fields: ['accessToken', ACCESS_COOKIE, 'access_token'] },
+      refresh: { cookies: [REFRESH_COOKIE], fields: ['refreshToken', REFRESH_COOKIE, 'refresh_token'] },
     },
     refresh: {
       url: `${api}/refresh-access-token`,
-      send: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
+      send: TOKEN_COOKIES,
     },
-    attach: { as: 'cookies', access: 'auth-access-token', refresh: 'auth-refresh-token' },
+    attach: TOKEN_COOKIES,
     credentialHeaders: ['Cookie'],
     defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
     toError: axiomToError,
@@ -126,7 +138,8 @@ export interface AxiomAuthExtras {
 /** An Axiom strategy: the engine's `Session` plus the `AxiomAuthExtras`. */
 export type AxiomAuth = Session & AxiomAuthExtras
 
-const AXIOM_KEYS = ['email', 'password', 'otp', 'turnstileToken', 'accessToken', 'refreshToken', 'cfClearance', 'baseURL', 'serverLogout', 'env']
+/** Axiom options that are not `SessionOptions` (besides the flow keys `sessionOptionsOf` always leaves out: email, password, otp, baseURL). */
+const AXIOM_KEYS = ['turnstileToken', 'accessToken', 'refreshToken', 'cfClearance', 'serverLogout', 'env']
 
 /**
  * Axiom Trade: email + PBKDF2-hashed password, the emailed one-time code, cookie-carried tokens refreshed before
@@ -152,10 +165,7 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
     password,
     ...(options.otp ? { otp: options.otp } : {}),
     extraCookies: { cf_clearance: cfClearance },
-    // The body of login step 1 is shared unless a Turnstile token has to go with it.
-    ...(turnstileToken
-      ? { login: { ...AXIOM_LOGIN_STEP, url: loginURL(base), body: (input: LoginBodyInput) => ({ ...loginBody(input), turnstileToken }) } }
-      : {}),
+    turnstileToken,
     ...(options.serverLogout ? { logoutStep: { url: `${base ?? AXIOM_HOSTS.api}/auth/logout` } } : {}),
   })
   const flow = passwordLoginFlow(config)

@@ -63,10 +63,7 @@ class ProjectXFlow extends JwtFlow {
   declare readonly apiKey: string | undefined
   declare readonly accountName: string | undefined
   declare readonly canAcquire: boolean
-
-  get secrets(): Array<string | undefined> {
-    return [this.apiKey]
-  }
+  declare readonly secrets: Array<string | undefined>
 
   replayOn401(request: { url: URL; method: string }): boolean | AuthError {
     return projectXReplayOn401(request, new URL(this.baseURL))
@@ -79,12 +76,6 @@ Object.assign(ProjectXFlow.prototype, {
   refreshWindow: { beforeExpiryMs: PROJECTX_REFRESH_BEFORE_EXPIRY_MS },
   loginHint: 'Run `authmux login projectx`, or pass { username, apiKey } (or set PROJECT_X_USERNAME and PROJECT_X_API_KEY).',
 })
-
-/** `getSessionToken()` of a strategy: a valid session token, logging in or revalidating first when needed. */
-async function sessionToken(strategy: Session): Promise<string> {
-  await strategy.ensureValid()
-  return strategy.accessToken as string
-}
 
 /**
  * ProjectX Gateway (TopstepX and other firms): `userName` + API key → JWT at `/Auth/loginKey`, revalidated through
@@ -114,11 +105,17 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   const baseURL = optionOrEnv(baseURLOption, 'PROJECTX_API_URL') ?? PROJECTX_DEFAULT_BASE_URL
   assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
 
-  const flow = Object.assign(new ProjectXFlow(), { baseURL, identity: username, apiKey, accountName, canAcquire: !sessionOnly })
+  const flow = Object.assign(new ProjectXFlow(), { baseURL, identity: username, apiKey, accountName, canAcquire: !sessionOnly, secrets: [apiKey] })
   const strategy = createSession(flow, session) as ProjectXAuth
   Object.defineProperties(strategy, {
     accountName: { value: accountName, enumerable: false },
-    getSessionToken: { value: () => sessionToken(strategy), enumerable: false },
+    getSessionToken: {
+      value: async () => {
+        await strategy.ensureValid()
+        return strategy.accessToken as string
+      },
+      enumerable: false,
+    },
   })
   return strategy
 }

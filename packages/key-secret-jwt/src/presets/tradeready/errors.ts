@@ -25,12 +25,12 @@ const FIXES: Record<string, string> = {
 
 /** How long to wait after a 429, in ms, from `Retry-After`, the body's `retry_after_seconds`, or `X-RateLimit-Reset`. */
 export function tradeReadyRetryAfterMs(headers: Headers, details: Record<string, unknown> | null | undefined, now: number): number | undefined {
-  const retryAfter = Number(headers.get('retry-after'))
-  if (headers.get('retry-after') !== null && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000
+  const retryAfter = headers.get('retry-after')
+  if (retryAfter !== null && Number.isFinite(+retryAfter) && +retryAfter >= 0) return +retryAfter * 1000
   const fromBody = details?.retry_after_seconds
   if (typeof fromBody === 'number' && Number.isFinite(fromBody)) return fromBody * 1000
-  const reset = Number(headers.get('x-ratelimit-reset'))
-  if (headers.get('x-ratelimit-reset') !== null && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now)
+  const reset = headers.get('x-ratelimit-reset')
+  if (reset !== null && Number.isFinite(+reset)) return Math.max(0, +reset * 1000 - now)
   return undefined
 }
 

@@ -55,11 +55,13 @@ const HIDDEN = '[redacted]'
 
 /** Creates a TradeReady account (`POST /auth/register`) and returns its API key and the once-only API secret. */
 export async function registerTradeReadyAccount(options: TradeReadyRegisterOptions = {}): Promise<TradeReadyRegistration> {
-  const body: Record<string, string> = {}
-  if (options.displayName !== undefined) body.display_name = options.displayName
-  if (options.email !== undefined) body.email = options.email
-  if (options.password !== undefined) body.password = options.password
-  if (options.startingBalance !== undefined) body.starting_balance = options.startingBalance
+  // Sent as JSON: fields left undefined are not sent.
+  const body = {
+    display_name: options.displayName,
+    email: options.email,
+    password: options.password,
+    starting_balance: options.startingBalance,
+  }
   // A session-only TradeReady session: only its transport is used (origin check, timeout, typed and redacted errors).
   const session = buildTradeReadyAuth(
     {
@@ -84,7 +86,7 @@ function toRegistration(data: z.infer<typeof registerResponse>): TradeReadyRegis
     apiKey: data.api_key,
     apiSecret: data.api_secret,
     displayName: data.display_name ?? undefined,
-    startingBalance: data.starting_balance === null || data.starting_balance === undefined ? undefined : String(data.starting_balance),
+    startingBalance: data.starting_balance == null ? undefined : String(data.starting_balance),
     agentId: data.agent_id ?? undefined,
     agentApiKey: data.agent_api_key ?? undefined,
     message: data.message ?? 'Save your API secret now. It will not be shown again.',
@@ -95,7 +97,8 @@ function toRegistration(data: z.infer<typeof registerResponse>): TradeReadyRegis
     apiSecret: HIDDEN,
     agentApiKey: registration.agentApiKey === undefined ? undefined : HIDDEN,
   })
-  Object.defineProperty(registration, 'toJSON', { value: safe, enumerable: false })
-  Object.defineProperty(registration, Symbol.for('nodejs.util.inspect.custom'), { value: safe, enumerable: false })
-  return registration
+  return Object.defineProperties(registration, {
+    toJSON: { value: safe, enumerable: false },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: safe, enumerable: false },
+  })
 }

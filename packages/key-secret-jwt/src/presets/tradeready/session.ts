@@ -8,7 +8,7 @@ import {
   createSession,
   fingerprint,
 } from '@authmux/core'
-import { CONFIG, JwtFlow } from '../../flow'
+import { CONFIG, JwtFlow, label } from '../../flow'
 import type { KeySecretJwtConfig } from '../../types'
 import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
 import { tokenSetFrom } from '../../token-set'
@@ -48,12 +48,8 @@ class TradeReadyFlow extends JwtFlow {
   declare readonly apiKey: string | undefined
   declare readonly apiSecret: string | undefined
   declare readonly agentId: string | undefined
-  declare readonly extraSecrets: Array<string | undefined>
+  declare readonly secrets: Array<string | undefined>
   declare readonly now: () => number
-
-  get secrets(): Array<string | undefined> {
-    return [this.apiKey, this.apiSecret, ...this.extraSecrets]
-  }
 
   get identity(): Promise<string> | undefined {
     return this.apiKey === undefined ? undefined : fingerprint(this.apiKey).then((print) => `key:${print}`)
@@ -73,7 +69,7 @@ class TradeReadyFlow extends JwtFlow {
       json: { email: user.email, password: user.password },
       schema: tradeReadyTokenResponse,
     })
-    return tokenSetFrom(response.data, TOKEN_FIELDS, ctx, { provider, packageName: PACKAGE_NAME, endpoint: '/auth/user-login' })
+    return tokenSetFrom(response.data, TOKEN_FIELDS, ctx, label(this, '/auth/user-login'))
   }
 
   /** Without an API key there is no X-API-Key to send: the JWT goes to every route (TradeReady accepts it everywhere). */
@@ -92,10 +88,6 @@ class TradeReadyFlow extends JwtFlow {
     return super.isAuthEndpoint(url) || /\/auth\/(user-login|register)$/i.test(url.pathname)
   }
 
-  replayOn401(request: { url: URL }): boolean {
-    return this.needsToken(request)
-  }
-
   toError(response: { status: number; headers: Headers; data: unknown; during: 'auth' | 'request' }): AuthError | undefined {
     return tradeReadyError(response, this.now())
   }
@@ -110,6 +102,8 @@ Object.assign(TradeReadyFlow.prototype, {
   packageName: PACKAGE_NAME,
   credentialHeaders: ['X-API-Key', 'X-Agent-Id'],
   loginHint: LOGIN_HINT,
+  // A 401 on a JWT route is renewed and replayed; on an X-API-Key route the key itself was refused.
+  replayOn401: TradeReadyFlow.prototype.needsToken,
   // No refresh endpoint (the engine logs in again) and no logout endpoint.
   renew: undefined,
   revoke: undefined,
@@ -149,7 +143,7 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
     apiKey,
     apiSecret,
     agentId: agentId?.trim(),
-    extraSecrets: internal.secrets ?? [],
+    secrets: [apiKey, apiSecret, ...(internal.secrets ?? [])],
     now: session.now ?? Date.now,
   })
   const strategy = createSession(flow, { ...session, loginLimit: tradeReadyLoginLimit(loginLimit) }) as TradeReadyAuth
