@@ -23,7 +23,7 @@ function encodedPassword(flow: LoginFlow, ctx: FlowContext): Promise<string> {
   const config = flow[CONFIG]
   const password = config.password ?? ''
   if (!config.encodePassword) return Promise.resolve(password)
-  flow[ENCODED] ??= config.encodePassword(password).then(
+  return (flow[ENCODED] ??= config.encodePassword(password).then(
     (value) => {
       ctx.addSecret(value)
       return value
@@ -32,8 +32,7 @@ function encodedPassword(flow: LoginFlow, ctx: FlowContext): Promise<string> {
       flow[ENCODED] = undefined
       throw error
     },
-  )
-  return flow[ENCODED]
+  ))
 }
 
 function acquire(this: LoginFlow, ctx: FlowContext): Promise<TokenSet> {

@@ -1,12 +1,10 @@
 import { isRejection } from '@authmux/core'
 import type { AuthFlow, FlowContext, TokenSet } from '@authmux/core'
 
-const BASE = Symbol('flow')
 const PENDING = Symbol('imported tokens')
 
-/** A flow that starts from imported tokens: inherits everything from `[BASE]`, overrides `acquire` and `canAcquire`. */
+/** A flow that starts from imported tokens: inherits everything from the flow it wraps (its prototype), overrides `acquire` and `canAcquire`. */
 interface ImportingFlow extends AuthFlow {
-  [BASE]: AuthFlow
   /** The imported tokens until the first `acquire()` has used them. */
   [PENDING]: TokenSet | undefined
   canAcquire: boolean
@@ -19,11 +17,11 @@ interface ImportingFlow extends AuthFlow {
  */
 export function withImportedTokens(flow: AuthFlow, imported: TokenSet | undefined): AuthFlow {
   if (!imported) return flow
-  return Object.assign(Object.create(flow) as ImportingFlow, { [BASE]: flow, [PENDING]: imported, canAcquire: true, acquire: acquireImported })
+  return Object.assign(Object.create(flow) as ImportingFlow, { [PENDING]: imported, canAcquire: true, acquire: acquireImported })
 }
 
 async function acquireImported(this: ImportingFlow, ctx: FlowContext): Promise<TokenSet> {
-  const flow = this[BASE]
+  const flow: AuthFlow = Object.getPrototypeOf(this)
   const tokens = this[PENDING]
   if (!tokens) return flow.acquire(ctx)
   this[PENDING] = undefined
