@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createFileTokenStore } from '@authmux/store-file'
 import type { TokenSet } from '@authmux/core'
+import { type Emulators, startEmulators } from '@authmux/testkit'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 
 /** The built bin, as users run it. */
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
@@ -94,4 +96,21 @@ export class CliSandbox {
   async dispose(): Promise<void> {
     await rm(join(this.dir, '..'), { recursive: true, force: true })
   }
+}
+
+/** The e2e setup every CLI test file shares: one set of emulators per file, a fresh CLI sandbox per test. */
+export function useCliE2E(): { readonly emu: Emulators; readonly box: CliSandbox } {
+  const env = {} as { emu: Emulators; box: CliSandbox }
+  beforeAll(async () => {
+    env.emu = await startEmulators()
+  })
+  afterAll(async () => {
+    await env.emu.close()
+  })
+  beforeEach(async () => {
+    env.box = await CliSandbox.create()
+    env.emu.stats.reset()
+    return () => env.box.dispose()
+  })
+  return env
 }
