@@ -474,12 +474,17 @@ class AuthSession implements Session {
     this.#redactor.add(tokens.accessToken)
     this.#redactor.add(tokens.refreshToken)
     this.#tokens = tokens
-    this.#points = refreshPoints(
+    this.#points = this.#pointsOf(tokens)
+    this.#schedule()
+  }
+
+  /** The refresh and must-refresh points of a token set under this session's policy. */
+  #pointsOf(tokens: TokenSet): RefreshPoints | undefined {
+    return refreshPoints(
       tokens,
       this.#options.refreshWindow ?? this.#flow.refreshWindow ?? DEFAULT_REFRESH_WINDOW,
       this.#options.mustRefreshBeforeExpiryMs ?? DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS,
     )
-    this.#schedule()
   }
 
   #schedule(): void {
@@ -502,12 +507,7 @@ class AuthSession implements Session {
   }
 
   #isPastMust(tokens: TokenSet): boolean {
-    if (tokens.expiresAt === undefined) return false
-    const points = refreshPoints(
-      tokens,
-      this.#options.refreshWindow ?? this.#flow.refreshWindow ?? DEFAULT_REFRESH_WINDOW,
-      this.#options.mustRefreshBeforeExpiryMs ?? DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS,
-    )
+    const points = this.#pointsOf(tokens)
     return points !== undefined && this.#now() >= points.mustRefreshAt
   }
 
