@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createAxiomAuth } from '@authmux/password-login'
 import { startAxiomEmulator } from '@authmux/testkit'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { RedisUnavailableError } from './errors'
-import { START_MS } from './test-support/fleet'
+import { emulatedAxiomAuth, START_MS } from './test-support/fleet'
 import { defer, newStoreKey, testStore } from './test-support/helpers'
 import { startTestRedis, type TestRedis } from './test-support/redis-server'
 import type { TokenChange } from './types'
@@ -21,17 +20,7 @@ describe('Redis restarted mid-run', () => {
     const emulator = await startAxiomEmulator({ startMs: START_MS })
     defer(() => emulator.close())
     const store = testStore({ url: redis.url, key: newStoreKey(), prefix: 'restart:', commandTimeoutMs: 300, connectTimeoutMs: 300, unavailableWaitMs: 200 })
-    const { email, password } = emulator.credentials
-    const auth = createAxiomAuth({
-      baseURL: emulator.url,
-      email,
-      password,
-      otp: async () => emulator.inbox.latestCode(email) ?? '',
-      store,
-      now: () => emulator.clock.now(),
-      backgroundRefresh: false,
-      env: false,
-    })
+    const auth = emulatedAxiomAuth(emulator, store)
     let logouts = 0
     const errors: Error[] = []
     auth.on('logout', () => logouts++)
@@ -50,7 +39,7 @@ describe('Redis restarted mid-run', () => {
       while (running) {
         try {
           const me = await auth.fetch('/user/info')
-          if (me.email === email) ok++
+          if (me.email === emulator.credentials.email) ok++
         } catch (error) {
           failures.push(String((error as Error).name))
         }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startAxiomEmulator, type AxiomEmulator } from '@authmux/testkit'
+import type { TokenStore } from '@authmux/core'
 import { createAxiomAuth } from '@authmux/password-login'
 import { defer, newStoreKey } from './helpers'
 import { createRedisTokenStore } from '../store'
@@ -42,14 +43,13 @@ export interface Fleet {
  * An Axiom emulator (frozen clock, refresh-token rotation on) whose session was logged in once by this process and
  * stored in Redis under `prefix`, ready for bot processes that can only refresh it.
  */
-export async function startFleet(redisUrl: string, options: { rotateRefreshTokens?: boolean } = {}): Promise<Fleet> {
-  const emulator = await startAxiomEmulator({ startMs: START_MS, rotateRefreshTokens: options.rotateRefreshTokens ?? true })
-  defer(() => emulator.close())
-  const storeKey = newStoreKey()
-  const prefix = `fleet-${Math.random().toString(36).slice(2, 8)}:`
-  const store = createRedisTokenStore({ url: redisUrl, key: storeKey, prefix, env: {} })
+/**
+ * An Axiom strategy with the emulator's demo account that logs in with the code from its inbox, lives on the
+ * emulator's virtual clock and has no background timer (tests drive time).
+ */
+export function emulatedAxiomAuth(emulator: AxiomEmulator, store: TokenStore) {
   const { email, password } = emulator.credentials
-  const admin = createAxiomAuth({
+  return createAxiomAuth({
     baseURL: emulator.url,
     email,
     password,
@@ -59,6 +59,15 @@ export async function startFleet(redisUrl: string, options: { rotateRefreshToken
     backgroundRefresh: false,
     env: false,
   })
+}
+
+export async function startFleet(redisUrl: string, options: { rotateRefreshTokens?: boolean } = {}): Promise<Fleet> {
+  const emulator = await startAxiomEmulator({ startMs: START_MS, rotateRefreshTokens: options.rotateRefreshTokens ?? true })
+  defer(() => emulator.close())
+  const storeKey = newStoreKey()
+  const prefix = `fleet-${Math.random().toString(36).slice(2, 8)}:`
+  const store = createRedisTokenStore({ url: redisUrl, key: storeKey, prefix, env: {} })
+  const admin = emulatedAxiomAuth(emulator, store)
   await admin.login()
   admin.dispose()
   await store.close()
@@ -73,7 +82,7 @@ export async function startFleet(redisUrl: string, options: { rotateRefreshToken
         CHILD_PREFIX: prefix,
         CHILD_LOCK_TTL_MS: String(botOptions.lockTtlMs ?? 10_000),
         CHILD_BASE_URL: emulator.url,
-        CHILD_EMAIL: email,
+        CHILD_EMAIL: emulator.credentials.email,
         CHILD_NOW_MS: String(emulator.clock.now()),
       },
     })
