@@ -1,16 +1,4 @@
-import {
-  AuthError,
-  fingerprint,
-  RateLimitError,
-  TokenExpiredError,
-  type AuthFlow,
-  type OutgoingRequest,
-  type FlowContext,
-  type FlowResponse,
-  type RefreshWindow,
-  type TokenSet,
-} from '@authmux/core'
-import type { z } from 'zod'
+import { fingerprint, TokenExpiredError, type AuthFlow, type OutgoingRequest, type FlowContext, type RefreshWindow, type TokenSet } from '@authmux/core'
 import { exchangeResponseSchema, pickMeta, refreshResponseSchema } from './schemas'
 
 /** The provider part of a flow, validated by the factory: the same object for every strategy of a preset. Internal. */
@@ -101,27 +89,14 @@ export class ApiKeyRefreshFlow implements AuthFlow {
     if (!tokens.refreshToken) {
       throw new TokenExpiredError(`${packageName}: no ${name} refresh token held; exchanging the API key again.`, { provider: name })
     }
-    let response: FlowResponse<z.infer<typeof refreshResponseSchema>>
-    try {
-      response = await ctx.request({
-        url: refreshPath,
-        method: 'POST',
-        json: { [refreshTokenField]: tokens.refreshToken },
-        acceptStatus: REFRESH_REJECTED,
-        schema: refreshResponseSchema,
-      })
-    } catch (error) {
-      // The refresh endpoint is down. While the access token still works the engine keeps serving it; once it
-      // has expired, re-exchanging the API key is the way forward.
-      const expired = tokens.expiresAt !== undefined && ctx.now() >= tokens.expiresAt
-      if (expired && error instanceof AuthError && !(error instanceof RateLimitError)) {
-        throw new TokenExpiredError(`${packageName}: the ${name} refresh failed after the token expired; exchanging the API key again.`, {
-          provider: name,
-          cause: error,
-        })
-      }
-      throw error
-    }
+    // A refresh endpoint that is down while the token has already expired makes the engine exchange the key again.
+    const response = await ctx.request({
+      url: refreshPath,
+      method: 'POST',
+      json: { [refreshTokenField]: tokens.refreshToken },
+      acceptStatus: REFRESH_REJECTED,
+      schema: refreshResponseSchema,
+    })
     if (REFRESH_REJECTED.includes(response.status)) {
       throw new TokenExpiredError(`${packageName}: ${name} refused the refresh token (HTTP ${response.status}); exchanging the API key again.`, {
         provider: name,

@@ -1,7 +1,7 @@
 import type { $Fetch } from 'ofetch'
 import type { z } from 'zod'
 import { createAuthFetch } from './auth-fetch'
-import { type AuthError, ConfigError, TokenExpiredError, isRejection } from './errors'
+import { type AuthError, ConfigError, RateLimitError, TokenExpiredError, isRejection } from './errors'
 import { decodeJwtIssuedAt, resolveExpiry, SkewTracker } from './expiry'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 import { createFlowContext, joinPath } from './flow-context'
@@ -412,9 +412,11 @@ class AuthSession implements Session {
             this.#emitError(error, 'refresh')
             return base
           }
-          throw error
-        }
-        if (this.#flow.canAcquire === false) {
+          // The token is already dead and renewing is down: a fresh login is the way forward when the flow can
+          // log in by itself (not on a 429: that would only add to the load).
+          if (this.#flow.canAcquire === false || error instanceof RateLimitError) throw error
+          this.#emitError(error, 'refresh')
+        } else if (this.#flow.canAcquire === false) {
           this.#tokens = undefined
           this.#points = undefined
           throw new TokenExpiredError(
@@ -422,7 +424,7 @@ class AuthSession implements Session {
             { provider: this.name, cause: error },
           )
         }
-        this.#log('info', 'refresh rejected; logging in again')
+        this.#log('info', 'refresh failed; logging in again')
       }
     }
     if (this.#flow.canAcquire === false) {

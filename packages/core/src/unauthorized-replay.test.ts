@@ -80,4 +80,16 @@ describe('401 → renew once, replay once', () => {
     await auth.refresh()
     expect(auth.accessToken).not.toBe(token)
   })
+
+  it('a refresh outage after the token expired falls back to a fresh login', async () => {
+    let offsetMs = 0
+    server = await startTokenServer({ lifetimeMs: 100_000 })
+    const auth = createSession(testFlow(server.url), { now: () => Date.now() + offsetMs, retry: { maxRetries: 0 }, backgroundRefresh: false })
+    await auth.login()
+    server.refreshStatus = 503
+    offsetMs = 101_000 // expired: nothing left to keep serving
+    const result = await auth.fetch<{ ok: boolean }>('/api/data')
+    expect(result.ok).toBe(true)
+    expect(server.counts).toMatchObject({ renew: 1, acquire: 2, unauthorized: 0 })
+  })
 })
