@@ -40,6 +40,7 @@ export { fingerprint } from './fingerprint'
 export { readEnv } from './env'
 export { assertSecureBaseURL, isLoopbackHost } from './secure-url'
 export { refreshScheduler, type SharedScheduler } from './schedule'
+export { retryAfterMs } from './transport'
 export {
   ENVELOPE_VERSION,
   StoreError,

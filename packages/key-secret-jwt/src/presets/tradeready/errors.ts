@@ -1,4 +1,4 @@
-import { type AuthError, InvalidCredentialsError, ProviderError, RateLimitError, TokenExpiredError } from '@authmux/core'
+import { type AuthError, InvalidCredentialsError, ProviderError, RateLimitError, TokenExpiredError, retryAfterMs } from '@authmux/core'
 import { z } from 'zod'
 import { PACKAGE_NAME } from '../../options'
 
@@ -23,15 +23,10 @@ const FIXES: Record<string, string> = {
   DUPLICATE_ACCOUNT: 'an account with this email already exists — sign in with userLogin({ email, password }) instead of registering.',
 }
 
-/** How long to wait after a 429, in ms, from `Retry-After`, the body's `retry_after_seconds`, or `X-RateLimit-Reset`. */
-export function tradeReadyRetryAfterMs(headers: Headers, details: Record<string, unknown> | null | undefined, now: number): number | undefined {
-  const retryAfter = headers.get('retry-after')
-  if (retryAfter !== null && Number.isFinite(+retryAfter) && +retryAfter >= 0) return +retryAfter * 1000
+/** How long to wait after a 429, in ms: `Retry-After` / `X-RateLimit-Reset` (core's reading), else the body's `retry_after_seconds`. */
+function tradeReadyRetryAfterMs(headers: Headers, details: Record<string, unknown> | null | undefined, now: number): number | undefined {
   const fromBody = details?.retry_after_seconds
-  if (typeof fromBody === 'number' && Number.isFinite(fromBody)) return fromBody * 1000
-  const reset = headers.get('x-ratelimit-reset')
-  if (reset !== null && Number.isFinite(+reset)) return Math.max(0, +reset * 1000 - now)
-  return undefined
+  return retryAfterMs(headers, now) ?? (typeof fromBody === 'number' && Number.isFinite(fromBody) ? fromBody * 1000 : undefined)
 }
 
 /**
@@ -57,8 +52,8 @@ export function tradeReadyError(
     case 'INVALID_TOKEN':
       return response.during === 'auth' ? new InvalidCredentialsError(text, options) : new TokenExpiredError(text, options)
     case 'RATE_LIMIT_EXCEEDED': {
-      const retryAfterMs = tradeReadyRetryAfterMs(response.headers, details, now)
-      return new RateLimitError(text, { ...options, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) })
+      const waitMs = tradeReadyRetryAfterMs(response.headers, details, now)
+      return new RateLimitError(text, { ...options, ...(waitMs !== undefined ? { retryAfterMs: waitMs } : {}) })
     }
     default:
       return new ProviderError(text, options)
