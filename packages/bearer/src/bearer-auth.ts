@@ -1,8 +1,7 @@
-import { assertSecureBaseURL, ConfigError, createSession, type Session, type SessionOptions } from '@authmux/core'
+import { createSession, type Session, type SessionOptions } from '@authmux/core'
+import { keyMissing } from './errors'
 import { BearerFlow } from './flow'
 import { checkApiKey, checkBaseURL, checkHeader, checkScheme } from './validate'
-
-const packageName = '@authmux/bearer'
 
 /** Options of {@link createBearerAuth}. Every `SessionOptions` field (store, logger, retry, …) is accepted too. */
 export interface BearerAuthOptions extends SessionOptions {
@@ -27,22 +26,16 @@ export type BearerAuth = Session
  * `KeyRejectedError` (the key is invalid or revoked) instead of looping on a refresh that cannot help.
  */
 export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
-  const { apiKey: rawKey, baseURL: rawBase, header: rawHeader, scheme: rawScheme, name: rawName, ...session } = options ?? ({} as BearerAuthOptions)
+  const { apiKey: rawKey, baseURL: rawBase, header, scheme, name: rawName, ...session } = options ?? ({} as BearerAuthOptions)
   const name = rawName ?? 'bearer'
-  const where = { packageName, provider: name }
-  const apiKey = checkApiKey(rawKey, where)
-  if (!apiKey) {
-    throw new ConfigError(`${packageName}: apiKey is missing — pass { apiKey: '…' }.`, { provider: name, field: 'apiKey' })
-  }
-  const baseURL = checkBaseURL(rawBase, where)
-  assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp, provider: name, packageName })
+  const apiKey = checkApiKey(rawKey, name)
+  if (!apiKey) throw keyMissing(name)
   const flow = Object.assign(new BearerFlow(), {
     name,
-    packageName,
-    baseURL,
+    baseURL: checkBaseURL(rawBase, name, session.allowInsecureHttp),
     key: apiKey,
-    header: checkHeader(rawHeader, where),
-    scheme: checkScheme(rawScheme, where),
+    header: checkHeader(header, name),
+    scheme: checkScheme(scheme, name),
     envName: undefined,
   })
   return createSession(flow, session)

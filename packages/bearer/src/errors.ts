@@ -1,4 +1,6 @@
-import { InvalidCredentialsError, type AuthErrorOptions } from '@authmux/core'
+import { InvalidCredentialsError, type AuthErrorOptions, type ConfigError } from '@authmux/core'
+import { configError } from './config-error'
+import { PACKAGE_NAME } from './package-name'
 
 /**
  * The provider answered 401 to a request carrying the API key: the key is invalid or was revoked. A static key
@@ -11,12 +13,21 @@ export class KeyRejectedError extends InvalidCredentialsError {
   }
 }
 
+/** Where the key comes from, for messages: `options.apiKey`, or `options.apiKey or <ENV>`. */
+function keySource(envName: string | undefined): string {
+  return envName ? `options.apiKey or ${envName}` : 'options.apiKey'
+}
+
 /** Builds the standard "key invalid or revoked" error for a provider. */
-export function keyRejected(packageName: string, provider: string, envName?: string): KeyRejectedError {
-  const where = envName ? ` (options.apiKey or ${envName})` : ' (options.apiKey)'
+export function keyRejected(provider: string, envName?: string): KeyRejectedError {
   return new KeyRejectedError(
-    `${packageName}: ${provider} answered 401 — the API key${where} is invalid or revoked. ` +
+    `${PACKAGE_NAME}: ${provider} answered 401 — the API key (${keySource(envName)}) is invalid or revoked. ` +
       'A static key cannot be refreshed: configure a valid key or create a new one.',
     { provider },
   )
+}
+
+/** Builds the "no key configured" error for a provider. */
+export function keyMissing(provider: string, envName?: string): ConfigError {
+  return configError(`apiKey is missing — set ${keySource(envName)}.`, 'apiKey', provider)
 }

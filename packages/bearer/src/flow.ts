@@ -1,6 +1,7 @@
-import { ConfigError, fingerprint, type AuthFlow, type OutgoingRequest, type TokenSet } from '@authmux/core'
-import { type KeyRejectedError, keyRejected } from './errors'
+import { fingerprint, type AuthFlow, type OutgoingRequest, type TokenSet } from '@authmux/core'
+import { type KeyRejectedError, keyMissing, keyRejected } from './errors'
 import { formatCredential } from './header'
+import { PACKAGE_NAME } from './package-name'
 
 /**
  * The static-key flow: `acquire()` hands back the configured key without a network call and without an expiry.
@@ -10,8 +11,6 @@ import { formatCredential } from './header'
 export class BearerFlow implements AuthFlow {
   /** Provider name, lower case ('bearer', 'aionmarket'). */
   declare readonly name: string
-  /** Message prefix. */
-  declare readonly packageName: string
   declare readonly baseURL: string
   /** The key to use now (a key ring switches it with `setTokens()` first). */
   declare key: string | undefined
@@ -22,6 +21,10 @@ export class BearerFlow implements AuthFlow {
   /** Environment variable that can hold the key, named in error messages. */
   declare readonly envName: string | undefined
 
+  /** Message prefix (the same for every flow of this package). */
+  get packageName(): string {
+    return PACKAGE_NAME
+  }
   get credentialHeaders(): string[] {
     return [this.header]
   }
@@ -33,15 +36,8 @@ export class BearerFlow implements AuthFlow {
   }
 
   async acquire(): Promise<TokenSet> {
-    const key = this.key
-    if (!key) {
-      const env = this.envName ? ` or set ${this.envName}` : ''
-      throw new ConfigError(`${this.packageName}: apiKey is missing — pass { apiKey }${env}.`, {
-        provider: this.name,
-        field: 'apiKey',
-      })
-    }
-    return { accessToken: key }
+    if (!this.key) throw keyMissing(this.name, this.envName)
+    return { accessToken: this.key }
   }
 
   apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
@@ -49,11 +45,11 @@ export class BearerFlow implements AuthFlow {
   }
 
   replayOn401(): KeyRejectedError {
-    return keyRejected(this.packageName, this.name, this.envName)
+    return keyRejected(this.name, this.envName)
   }
 
   // Only the 401 is ours; a 429 the engine did not wait out becomes its RateLimitError (with retryAfterMs).
   toError({ status }: { status: number }): KeyRejectedError | undefined {
-    return status === 401 ? keyRejected(this.packageName, this.name, this.envName) : undefined
+    return status === 401 ? this.replayOn401() : undefined
   }
 }

@@ -1,11 +1,9 @@
-import { assertSecureBaseURL, ConfigError, createSession, readEnv, type OutgoingRequest, type Session, type TokenSet } from '@authmux/core'
+import { createSession, readEnv, type OutgoingRequest, type Session, type TokenSet } from '@authmux/core'
+import { keyMissing } from '../errors'
 import { BearerFlow } from '../flow'
 import { checkApiKey, checkBaseURL } from '../validate'
 import * as management from './management'
-import { AIONMARKET_DEFAULT_BASE_URL, type AionMarketAuthOptions } from './options'
-
-const packageName = '@authmux/bearer'
-const provider = 'aionmarket'
+import { AIONMARKET, AIONMARKET_DEFAULT_BASE_URL, AIONMARKET_KEY_ENV, type AionMarketAuthOptions } from './options'
 
 /** One AionMarket strategy's flow: key, base URL and request-header options; methods and constants on the prototype. */
 class AionMarketFlow extends BearerFlow {
@@ -30,11 +28,10 @@ class AionMarketFlow extends BearerFlow {
   }
 }
 Object.assign(AionMarketFlow.prototype, {
-  name: provider,
-  packageName,
+  name: AIONMARKET,
   header: 'Authorization',
   scheme: 'Bearer',
-  envName: 'AIONMARKET_API_KEY',
+  envName: AIONMARKET_KEY_ENV,
 })
 
 /** The AionMarket strategy: an `AuthStrategy` plus the agent and key management helpers. */
@@ -61,16 +58,19 @@ export interface AionMarketHandle {
 
 /** Builds the strategy and keeps the key switch private. */
 export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, internal: { envKey?: boolean } = {}): AionMarketHandle {
-  const { apiKey: rawKey, baseURL: rawBase, userAgent, requestId, ...session } = options
-  const where = { packageName, provider }
-  const envKey = internal.envKey === false ? undefined : readEnv('AIONMARKET_API_KEY')
-  const currentKey = checkApiKey(rawKey ?? envKey, { ...where, envName: 'AIONMARKET_API_KEY' })
-  const baseURL = checkBaseURL(rawBase ?? readEnv('AIONMARKET_BASE_URL') ?? AIONMARKET_DEFAULT_BASE_URL, {
-    ...where,
-    envName: 'AIONMARKET_BASE_URL',
+  const { apiKey: rawKey, baseURL: rawBase, userAgent, requestId = true, ...session } = options
+  const envKey = internal.envKey === false ? undefined : readEnv(AIONMARKET_KEY_ENV)
+  const flow = Object.assign(new AionMarketFlow(), {
+    key: checkApiKey(rawKey ?? envKey, AIONMARKET, AIONMARKET_KEY_ENV),
+    baseURL: checkBaseURL(
+      rawBase ?? readEnv('AIONMARKET_BASE_URL') ?? AIONMARKET_DEFAULT_BASE_URL,
+      AIONMARKET,
+      session.allowInsecureHttp,
+      'AIONMARKET_BASE_URL',
+    ),
+    userAgent,
+    requestId,
   })
-  assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp, provider, packageName })
-  const flow = Object.assign(new AionMarketFlow(), { baseURL, key: currentKey, userAgent, requestId: requestId === undefined ? true : requestId })
   const strategy = createSession(flow, session)
   const extras = {
     registerAgent: (input: { name: string; description?: string }) => management.registerAgent(strategy.fetch, input),
@@ -85,8 +85,8 @@ export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, interna
   return {
     auth,
     async useKey(apiKey: string) {
-      const key = checkApiKey(apiKey, { ...where, field: 'apiKey' })
-      if (!key) throw new ConfigError(`${packageName}: the new API key is empty.`, { provider, field: 'apiKey' })
+      const key = checkApiKey(apiKey, AIONMARKET)
+      if (!key) throw keyMissing(AIONMARKET)
       await auth.setTokens({ accessToken: key })
       flow.key = key
     },

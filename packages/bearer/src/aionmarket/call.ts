@@ -1,33 +1,29 @@
-import { AuthError, ProviderError, type AuthStrategy } from '@authmux/core'
-import { providerMessage, unwrapEnvelope } from './envelope'
-
-const packageName = '@authmux/bearer'
-const provider = 'aionmarket'
+import { AuthError, type AuthStrategy } from '@authmux/core'
+import type { z } from 'zod'
+import { parseBody } from '../parse-body'
+import { aionMarketError, unwrapEnvelope } from './envelope'
+import { AIONMARKET } from './options'
 
 /**
- * Calls a management endpoint through the strategy's authenticated fetch and returns the unwrapped payload.
- * Non-2xx answers the engine did not already type become `ProviderError`s carrying the provider's message and code.
+ * Calls a management endpoint through the strategy's authenticated fetch and returns the unwrapped payload,
+ * validated by `schema`. Non-2xx answers the engine did not already type become `ProviderError`s carrying the
+ * provider's message and code.
  */
-export async function callAionMarket(
+export async function callAionMarket<S extends z.ZodType>(
   fetch: AuthStrategy['fetch'],
+  method: 'GET' | 'POST',
   path: string,
-  init: { method: 'GET' | 'POST'; body?: Record<string, unknown> },
-): Promise<unknown> {
-  let body: unknown
+  schema: S,
+  body?: Record<string, unknown>,
+): Promise<z.infer<S>> {
+  let data: unknown
   try {
-    body = await fetch(path, init)
+    data = await fetch(path, { method, body })
   } catch (error) {
-    if (error instanceof AuthError) throw error
     const status = (error as { response?: Response })?.response?.status
-    if (status === undefined) throw error
-    const data = (error as { data?: unknown }).data
-    const detail = providerMessage(data)
-    const code = data && typeof data === 'object' ? (data as { code?: unknown }).code : undefined
-    throw new ProviderError(`${packageName}: AionMarket answered HTTP ${status} to ${init.method} ${path}${detail ? `: ${detail}` : ''}.`, {
-      provider,
-      status,
-      ...(typeof code === 'string' || typeof code === 'number' ? { providerCode: code } : {}),
-    })
+    if (error instanceof AuthError || status === undefined) throw error
+    const errorBody = (error as { data?: unknown }).data
+    throw aionMarketError(`HTTP ${status} to ${method} ${path}`, errorBody, (errorBody as { code?: unknown } | null)?.code, status)
   }
-  return unwrapEnvelope(body)
+  return parseBody(schema, unwrapEnvelope(data), AIONMARKET, `${method} ${path}`)
 }

@@ -1,9 +1,8 @@
-import { ConfigError, fingerprint } from '@authmux/core'
+import { fingerprint } from '@authmux/core'
+import { configError } from '../config-error'
+import { PACKAGE_NAME } from '../package-name'
 import { buildAionMarketAuth, type AionMarketAuth, type AionMarketHandle } from './auth'
-import type { AionMarketAuthOptions } from './options'
-
-const packageName = '@authmux/bearer'
-const provider = 'aionmarket'
+import { AIONMARKET, type AionMarketAuthOptions } from './options'
 
 /** Options shared by every key of a ring (everything of `createAionMarketAuth` except the key and store key). */
 export interface KeyRingOptions extends Omit<AionMarketAuthOptions, 'apiKey' | 'storeKey'> {
@@ -48,20 +47,11 @@ export interface KeyRing<P extends string> {
  * A purpose whose key is undefined is configured but cannot authenticate until a key is stored for it.
  */
 export function createKeyRing<P extends string>(keys: Record<P, string | undefined>, options: KeyRingOptions = {}): KeyRing<P> {
-  if (typeof keys !== 'object' || keys === null) {
-    throw new ConfigError(`${packageName}: createKeyRing needs an object of keys by purpose, e.g. { trading: '…', admin: '…' }.`, {
-      provider,
-      field: 'keys',
-    })
+  const purposes = (typeof keys === 'object' && keys !== null ? Object.keys(keys) : []) as P[]
+  if (purposes.length === 0) {
+    throw configError("createKeyRing needs an object of keys by purpose with at least one entry, e.g. { trading: '…', admin: '…' }.", 'keys', AIONMARKET)
   }
   const { storeKeyPrefix = 'aionmarket:keyring', keyName: nameKey, ...shared } = options
-  const purposes = Object.keys(keys) as P[]
-  if (purposes.length === 0) {
-    throw new ConfigError(`${packageName}: createKeyRing got no purposes — pass at least one, e.g. { trading: '…' }.`, {
-      provider,
-      field: 'keys',
-    })
-  }
   const handles = new Map<P, AionMarketHandle>()
   for (const purpose of purposes) {
     // No environment fallback inside a ring: each purpose names its own key.
@@ -74,10 +64,7 @@ export function createKeyRing<P extends string>(keys: Record<P, string | undefin
   const handle = (purpose: P): AionMarketHandle => {
     const found = handles.get(purpose)
     if (!found) {
-      throw new ConfigError(`${packageName}: unknown key ring purpose '${String(purpose)}' — configured: ${purposes.join(', ')}.`, {
-        provider,
-        field: 'purpose',
-      })
+      throw configError(`unknown key ring purpose '${String(purpose)}' — configured: ${purposes.join(', ')}.`, 'purpose', AIONMARKET)
     }
     return found
   }
@@ -94,8 +81,8 @@ export function createKeyRing<P extends string>(keys: Record<P, string | undefin
       fingerprint: await fingerprint(created.apiKey),
       ...(previous ? { previousFingerprint: await fingerprint(previous) } : {}),
     }
-    shared.logger?.info?.(`${packageName}: rotated the ${purpose} key`, {
-      provider,
+    shared.logger?.info?.(`${PACKAGE_NAME}: rotated the ${purpose} key`, {
+      provider: AIONMARKET,
       purpose,
       fingerprint: result.fingerprint,
       previousFingerprint: result.previousFingerprint,

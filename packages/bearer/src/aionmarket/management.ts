@@ -1,13 +1,12 @@
-import { ConfigError, fingerprint, type AuthStrategy } from '@authmux/core'
-import { parseBody } from '../parse-body'
+import { fingerprint, type AuthStrategy } from '@authmux/core'
+import { configError } from '../config-error'
+import { omitUndefined } from '../omit-undefined'
 import { callAionMarket } from './call'
+import { AIONMARKET } from './options'
 import { createApiKeySchema, listApiKeysSchema, meSchema, registerAgentSchema } from './schemas'
 import { toEpochMs } from './time'
 
 type $Fetch = AuthStrategy['fetch']
-
-const packageName = '@authmux/bearer'
-const provider = 'aionmarket'
 
 /** The one-time notice attached to every newly issued key. */
 export const STORE_KEY_NOTICE =
@@ -66,102 +65,86 @@ export interface AgentProfile {
   details: Record<string, unknown>
 }
 
-const where = (what: string) => ({ packageName, provider, what })
+/** `status` codes of a listed key. */
+const KEY_STATUS: Record<number, ApiKeyInfo['status'] | undefined> = { 1: 'active', 2: 'revoked' }
+/** `createType` codes of a listed key. */
+const CREATED_BY: Record<number, ApiKeyInfo['createdBy']> = { 1: 'user', 2: 'system' }
 
+/** Checks a text input: trimmed, at most `maxLength` characters, non-empty when `required`. */
 function checkText(value: unknown, field: string, maxLength: number, required: boolean): string | undefined {
   if (value === undefined || value === null || value === '') {
     if (!required) return undefined
-    throw new ConfigError(`${packageName}: ${field} is required — pass a non-empty string (at most ${maxLength} characters).`, {
-      provider,
-      field,
-    })
+    throw configError(`${field} is required — pass a non-empty string (at most ${maxLength} characters).`, field, AIONMARKET)
   }
-  if (typeof value !== 'string') {
-    throw new ConfigError(`${packageName}: ${field} must be a string.`, { provider, field })
-  }
+  if (typeof value !== 'string') throw configError(`${field} must be a string.`, field, AIONMARKET)
   const text = value.trim()
-  if (required && text === '') {
-    throw new ConfigError(`${packageName}: ${field} is blank — pass a non-empty string.`, { provider, field })
-  }
+  if (required && text === '') throw configError(`${field} is blank — pass a non-empty string.`, field, AIONMARKET)
   if (text.length > maxLength) {
-    throw new ConfigError(`${packageName}: ${field} is ${text.length} characters long; AionMarket accepts at most ${maxLength}.`, {
-      provider,
-      field,
-    })
+    throw configError(`${field} is ${text.length} characters long; AionMarket accepts at most ${maxLength}.`, field, AIONMARKET)
   }
   return text
 }
 
 /** `POST /agents/register` — public. */
 export async function registerAgent(fetch: $Fetch, input: { name: string; description?: string }): Promise<RegisteredAgent> {
-  const name = checkText(input?.name, 'name', 100, true)!
+  const name = checkText(input?.name, 'name', 100, true)
   const description = checkText(input?.description, 'description', 500, false)
-  const body = await callAionMarket(fetch, '/agents/register', {
-    method: 'POST',
-    body: description === undefined ? { name } : { name, description },
-  })
-  const agent = parseBody(registerAgentSchema, body, where('register'))
-  const balance = agent.simulationBalance === null || agent.simulationBalance === undefined ? undefined : Number(agent.simulationBalance)
-  return {
+  const agent = await callAionMarket(fetch, 'POST', '/agents/register', registerAgentSchema, omitUndefined({ name, description }))
+  const balance = agent.simulationBalance == null ? undefined : Number(agent.simulationBalance)
+  return omitUndefined<RegisteredAgent>({
     agentId: agent.agentId,
     agentName: agent.agentName,
     apiKey: agent.apiKeyCode,
-    ...(agent.claimCode ? { claimCode: agent.claimCode } : {}),
-    ...(agent.claimUrl ? { claimUrl: agent.claimUrl } : {}),
-    ...(balance !== undefined && Number.isFinite(balance) ? { simulationBalance: balance } : {}),
+    claimCode: agent.claimCode || undefined,
+    claimUrl: agent.claimUrl || undefined,
+    simulationBalance: Number.isFinite(balance) ? balance : undefined,
     notice: STORE_KEY_NOTICE,
-  }
+  })
 }
 
 /** `POST /agents/create-api-key` — creates another key for the same agent. */
 export async function createApiKey(fetch: $Fetch, keyName: string): Promise<CreatedApiKey> {
   const name = checkText(keyName, 'keyName', 100, true)!
-  const body = await callAionMarket(fetch, '/agents/create-api-key', { method: 'POST', body: { keyName: name } })
-  const created = parseBody(createApiKeySchema, body, where('create-api-key'))
-  return {
-    ...(created.id !== undefined ? { id: created.id } : {}),
+  const created = await callAionMarket(fetch, 'POST', '/agents/create-api-key', createApiKeySchema, { keyName: name })
+  return omitUndefined<CreatedApiKey>({
+    id: created.id,
     keyName: created.keyName ?? name,
     apiKey: (created.apiKeyCode ?? created.apiKey ?? created.key)!,
     notice: STORE_KEY_NOTICE,
-  }
+  })
 }
 
 /** `GET /agents/api-key/list` — the agent's keys, with fingerprints instead of key values. */
 export async function listApiKeys(fetch: $Fetch): Promise<ApiKeyInfo[]> {
-  const body = await callAionMarket(fetch, '/agents/api-key/list', { method: 'GET' })
-  const keys = parseBody(listApiKeysSchema, body, where('api-key list'))
+  const keys = await callAionMarket(fetch, 'GET', '/agents/api-key/list', listApiKeysSchema)
   return Promise.all(
-    keys.map(async (key): Promise<ApiKeyInfo> => {
-      const status = Number(key.status)
-      const createType = Number(key.createType)
-      const createdAt = toEpochMs(key.createdAt)
-      const lastCalledAt = toEpochMs(key.lastCalledAt)
-      return {
-        ...(key.id !== undefined ? { id: key.id } : {}),
-        ...(key.keyName ? { keyName: key.keyName } : {}),
-        status: status === 1 ? 'active' : status === 2 ? 'revoked' : 'unknown',
-        ...(createType === 1 ? { createdBy: 'user' as const } : createType === 2 ? { createdBy: 'system' as const } : {}),
-        ...(createdAt !== undefined ? { createdAt } : {}),
-        ...(lastCalledAt !== undefined ? { lastCalledAt } : {}),
-        ...(key.apiKeyCode ? (key.apiKeyCode.includes('*') ? { maskedKey: key.apiKeyCode } : { fingerprint: await fingerprint(key.apiKeyCode) }) : {}),
-      }
+    keys.map(async (key) => {
+      const code = key.apiKeyCode || undefined
+      const masked = code?.includes('*')
+      return omitUndefined<ApiKeyInfo>({
+        id: key.id,
+        keyName: key.keyName || undefined,
+        status: KEY_STATUS[Number(key.status)] ?? 'unknown',
+        createdBy: CREATED_BY[Number(key.createType)],
+        createdAt: toEpochMs(key.createdAt),
+        lastCalledAt: toEpochMs(key.lastCalledAt),
+        fingerprint: code && !masked ? await fingerprint(code) : undefined,
+        maskedKey: masked ? code : undefined,
+      })
     }),
   )
 }
 
 /** `GET /agents/me` — the agent behind the key; doubles as a key status check (401 → `KeyRejectedError`). */
 export async function me(fetch: $Fetch): Promise<AgentProfile> {
-  const body = await callAionMarket(fetch, '/agents/me', { method: 'GET' })
-  const agent = parseBody(meSchema, body, where('agents/me'))
-  const name = agent.name ?? agent.agentName
-  const createdAt = toEpochMs(agent.createdAt)
+  const agent = await callAionMarket(fetch, 'GET', '/agents/me', meSchema)
   const { apiKeyCode: _omit, ...details } = agent as Record<string, unknown>
-  return {
+  return omitUndefined<AgentProfile>({
     agentId: (agent.agentId ?? agent.id)!,
-    ...(name ? { name } : {}),
-    ...(typeof agent.claimed === 'boolean' ? { claimed: agent.claimed } : {}),
-    ...(agent.description ? { description: agent.description } : {}),
-    ...(createdAt !== undefined ? { createdAt } : {}),
+    name: (agent.name ?? agent.agentName) || undefined,
+    claimed: agent.claimed ?? undefined,
+    description: agent.description || undefined,
+    createdAt: toEpochMs(agent.createdAt),
     details,
-  }
+  })
 }

@@ -1,5 +1,11 @@
 import type { SessionOptions } from '@authmux/core'
 
+/** Provider name in errors, events and store keys. */
+export const AIONMARKET = 'aionmarket'
+
+/** Environment variable that holds the agent's API key. */
+export const AIONMARKET_KEY_ENV = 'AIONMARKET_API_KEY'
+
 /** Production base URL of the AionMarket agent API (the SDK default). */
 export const AIONMARKET_DEFAULT_BASE_URL = 'https://api.aionmarket.com/bvapi'
 

@@ -1,0 +1,2 @@
+/** Prefix of every message this package produces. */
+export const PACKAGE_NAME = '@authmux/bearer'
