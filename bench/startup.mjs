@@ -11,8 +11,9 @@ const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15)
 const rows = []
 for (const s of await measureSizes()) {
   rows.push(
-    result(`size: ${s.package}${s.entry === '.' ? '' : ` (${s.entry})`} min+gzip`, s.gzip, 'bytes', s.budget, {
+    result(`size: ${s.kind === 'provider' ? `${s.name} preset (${s.factory}, tree-shaken)` : s.name} min+gzip`, s.gzip, 'bytes', s.budget, {
       minified: s.minified,
+      ceiling: s.ceiling,
       goal: s.budget ? `value ≤ ${s.budget}` : 'report only',
       pass: s.budget ? s.gzip <= s.budget : undefined,
     }),

@@ -1,10 +1,11 @@
 import { type $Fetch, type FetchOptions, ofetch } from 'ofetch'
-import { AuthError, ConfigError, RateLimitError, TokenExpiredError } from './errors'
-import { joinPath, readBody } from './flow-context'
+import { AuthError, ConfigError, TokenExpiredError } from './errors'
+import { rateLimitError, readBody } from './flow-context'
 import { ALWAYS_CREDENTIAL_HEADERS, followRedirects } from './redirects'
 import { assertSecureURL } from './secure-url'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
-import { retryAfterMs, send } from './transport'
+import { discardBody, send } from './transport'
+import { resolveURL } from './urls'
 import type { AuthStrategy } from './types'
 
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -36,12 +37,7 @@ export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOpti
       if (mapped) throw internals.sanitize(mapped)
       if (response.status === 429) {
         // A 429 the transport did not wait out (too long, or too many): typed, with how long to wait.
-        const { transport, flow } = internals
-        const waitMs = retryAfterMs(response.headers, transport.now() + transport.skew.skewMs)
-        throw new RateLimitError(
-          `${flow.packageName}: ${flow.name} is rate limiting ${new URL(response.url || strategy.baseURL).pathname} (HTTP 429)${waitMs === undefined ? '' : `; retry in ${Math.ceil(waitMs / 1000)} s`}.`,
-          { provider: flow.name, status: 429, ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }) },
-        )
+        throw rateLimitError(internals.flow, new URL(response.url || strategy.baseURL).pathname, response.headers, internals.transport)
       }
     }
     throw error
@@ -82,7 +78,7 @@ function sessionFetch(internals: SessionInternals): FetchFn {
       if (response.status !== 401 || usedToken === undefined) return response
       const policy = flow.isAuthEndpoint?.(url) ? false : (flow.replayOn401?.({ url, method }) ?? true)
       if (policy instanceof AuthError) {
-        await discard(response)
+        await discardBody(response)
         throw internals.sanitize(policy)
       }
       if (!policy || !replayable) return response
@@ -97,7 +93,7 @@ function sessionFetch(internals: SessionInternals): FetchFn {
             ),
         )
       }
-      await discard(response)
+      await discardBody(response)
       await internals.recover(usedToken)
     }
   }
@@ -123,7 +119,7 @@ function strategyFetch(strategy: AuthStrategy): FetchFn {
       const credentialHeaders = [...ALWAYS_CREDENTIAL_HEADERS, ...Object.keys(added).map((h) => h.toLowerCase())]
       const response = await followRedirects(url, { ...init, method, headers }, credentialHeaders, (hopUrl, hopInit) => globalThis.fetch(hopUrl, hopInit))
       if (response.status !== 401 || !isReplayableBody(init.body)) return response
-      await discard(response)
+      await discardBody(response)
       if (attempt > 0) {
         throw new TokenExpiredError(`@authmux/core: ${method} ${url.pathname} was refused (HTTP 401) again after a refresh; not retrying.`, {
           provider: strategy.name,
@@ -136,8 +132,7 @@ function strategyFetch(strategy: AuthStrategy): FetchFn {
 }
 
 function toURL(input: string | URL | Request, base: URL): URL {
-  const href = input instanceof Request ? input.url : String(input)
-  return /^[a-z][a-z\d+.-]*:/i.test(href) ? new URL(href) : joinPath(base, href)
+  return resolveURL(base, input instanceof Request ? input.url : String(input))
 }
 
 function isReplayableBody(body: unknown): boolean {
@@ -151,12 +146,4 @@ function isReplayableBody(body: unknown): boolean {
     (typeof Blob !== 'undefined' && body instanceof Blob) ||
     (typeof FormData !== 'undefined' && body instanceof FormData)
   )
-}
-
-async function discard(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel()
-  } catch {
-    // nothing to release
-  }
 }

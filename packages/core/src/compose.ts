@@ -1,6 +1,7 @@
 import type { FetchOptions } from 'ofetch'
 import { ConfigError } from './errors'
 import type { AuthStrategy } from './types'
+import { isUnder } from './urls'
 
 /** One fetch for a bot that talks to several providers. */
 export interface ComposedAuth {
@@ -15,7 +16,7 @@ export function composeAuth(...strategies: AuthStrategy[]): ComposedAuth {
   const routes = strategies
     .map((strategy) => {
       const base = new URL(strategy.baseURL)
-      return { strategy, origin: base.origin, path: base.pathname.replace(/\/+$/, '') }
+      return { strategy, base, path: base.pathname.replace(/\/+$/, '') }
     })
     .sort((a, b) => b.path.length - a.path.length)
 
@@ -26,8 +27,7 @@ export function composeAuth(...strategies: AuthStrategy[]): ComposedAuth {
     } catch {
       return undefined
     }
-    const route = routes.find((r) => r.origin === url.origin && (r.path === '' || url.pathname === r.path || url.pathname.startsWith(`${r.path}/`)))
-    return route?.strategy
+    return routes.find((r) => isUnder(r.base, url))?.strategy
   }
 
   return {
@@ -35,7 +35,7 @@ export function composeAuth(...strategies: AuthStrategy[]): ComposedAuth {
     async fetch<T>(input: string | URL, options?: FetchOptions<'json'>): Promise<T> {
       const strategy = strategyFor(input)
       if (!strategy) {
-        const known = routes.map((r) => `${r.origin}${r.path}`).join(', ') || 'none'
+        const known = routes.map((r) => `${r.base.origin}${r.path}`).join(', ') || 'none'
         throw new ConfigError(
           `@authmux/core: no strategy owns ${safeURL(input)}; composeAuth only sends credentials to its strategies' base URLs (${known}). Pass an absolute URL under one of them.`,
           { code: 'URL_NOT_OWNED', field: 'url' },

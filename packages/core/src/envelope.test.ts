@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeStoreKey, importStoreKey, openTokenSet, sealTokenSet, StoreError } from './envelope'
+import { decodeStoreKey, importStoreKey, openTokenSet, sealTokenSet } from './envelope'
+import { StoreError } from './store-error'
 import { AuthError, ConfigError } from './errors'
 import type { TokenSet } from './types'
 

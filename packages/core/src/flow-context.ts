@@ -7,6 +7,7 @@ import type { Redactor } from './redact'
 import { describeErrorBody } from './sanitize'
 import { assertSecureURL } from './secure-url'
 import { retryAfterMs, send, type TransportOptions } from './transport'
+import { resolveURL } from './urls'
 
 /** Everything a FlowContext needs from its session. */
 export interface FlowContextDeps {
@@ -87,23 +88,13 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
 }
 
 function resolveAuthURL(target: string, deps: FlowContextDeps): URL {
-  const absolute = /^[a-z][a-z\d+.-]*:/i.test(target)
-  const url = absolute ? new URL(target) : joinPath(deps.baseURL, target)
+  const url = resolveURL(deps.baseURL, target)
   if (!deps.allowedOrigins.has(url.origin)) {
     throw new ConfigError(`${deps.flow.packageName}: auth call to ${url.origin} refused: credentials only go to ${[...deps.allowedOrigins].join(', ')}.`, {
       provider: deps.flow.name,
       field: 'baseURL',
     })
   }
-  return url
-}
-
-/** Joins a path below a base URL, keeping the base's path (`/api/v1` + `/auth/login` → `/api/v1/auth/login`). */
-export function joinPath(base: URL, path: string): URL {
-  const url = new URL(base.href)
-  const [pathname = '', search] = path.split('?', 2)
-  url.pathname = `${base.pathname.replace(/\/+$/, '')}/${pathname.replace(/^\/+/, '')}`
-  url.search = search ? `?${search}` : ''
   return url
 }
 
@@ -133,12 +124,17 @@ function defaultAuthError(response: Response, data: unknown, url: URL, deps: Flo
       options,
     )
   }
-  if (response.status === 429) {
-    const wait = retryAfterMs(response.headers, transport.now() + transport.skew.skewMs)
-    return new RateLimitError(`${flow.packageName}: ${flow.name} is rate limiting ${url.pathname} (HTTP 429)${suffix}.`, {
-      ...options,
-      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
-    })
-  }
+  if (response.status === 429) return rateLimitError(flow, url.pathname, response.headers, transport, suffix)
   return new ProviderError(`${flow.packageName}: ${flow.name} answered HTTP ${response.status} at ${url.pathname}${suffix}.`, options)
+}
+
+/** A 429 as a typed error, with how long the provider asks to wait when it says. */
+export function rateLimitError(flow: AuthFlow, path: string, headers: Headers, transport: TransportOptions, detail = ''): RateLimitError {
+  const waitMs = retryAfterMs(headers, transport.now() + transport.skew.skewMs)
+  const retry = waitMs === undefined ? '' : `; retry in ${Math.ceil(waitMs / 1000)} s`
+  return new RateLimitError(`${flow.packageName}: ${flow.name} is rate limiting ${path} (HTTP 429)${detail}${retry}.`, {
+    provider: flow.name,
+    status: 429,
+    ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }),
+  })
 }

@@ -41,15 +41,13 @@ export { readEnv } from './env'
 export { assertSecureBaseURL, isLoopbackHost } from './secure-url'
 export { refreshScheduler, type SharedScheduler } from './schedule'
 export { retryAfterMs } from './transport'
+export { StoreError, type StoreErrorCode, type StoreErrorOptions } from './store-error'
 export {
   ENVELOPE_VERSION,
-  StoreError,
   decodeStoreKey,
   importStoreKey,
   openTokenSet,
   sealTokenSet,
-  type StoreErrorCode,
-  type StoreErrorOptions,
   type StoreKeyInput,
   type StoreKeyOrigin,
 } from './envelope'

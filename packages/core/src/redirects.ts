@@ -1,3 +1,4 @@
+import { discardBody } from './transport'
 /** Headers that always carry credentials and never cross origins. */
 export const ALWAYS_CREDENTIAL_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization']
 
@@ -33,11 +34,7 @@ export async function followRedirects(
       headers.delete('content-type')
       headers.delete('content-length')
     }
-    try {
-      await response.body?.cancel()
-    } catch {
-      // nothing to release
-    }
+    await discardBody(response)
     currentInit = toGet ? { ...currentInit, method: 'GET', body: undefined, headers } : { ...currentInit, headers }
     currentUrl = next
   }

@@ -4,7 +4,7 @@ import { createAuthFetch } from './auth-fetch'
 import { type AuthError, ConfigError, RateLimitError, TokenExpiredError, isRejection } from './errors'
 import { decodeJwtIssuedAt, resolveExpiry, SkewTracker } from './expiry'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
-import { createFlowContext, joinPath } from './flow-context'
+import { createFlowContext } from './flow-context'
 import { AuthEvents } from './events'
 import { LoginLimiter } from './login-limiter'
 import { MemoryTokenStore } from './memory-store'
@@ -17,6 +17,7 @@ import { tokenSetSchema } from './token-set-schema'
 import { SingleFlight } from './single-flight'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
 import type { TransportOptions } from './transport'
+import { isUnder, resolveURL } from './urls'
 import type { AuthEventMap, AuthEventName, AuthLogger, AuthStatus, AuthStrategy, RequestInfo, SessionOptions, TokenSet, TokenStore } from './types'
 
 /** An `AuthStrategy` built by the engine, with lifecycle extras. */
@@ -163,7 +164,7 @@ class AuthSession implements Session {
   }
 
   async getHeaders(request: RequestInfo = {}): Promise<Record<string, string>> {
-    const url = request.url === undefined ? new URL(this.#base.href) : this.#resolve(request.url)
+    const url = request.url === undefined ? new URL(this.#base.href) : resolveURL(this.#base, request.url)
     const outgoing: OutgoingRequest = { url, method: (request.method ?? 'GET').toUpperCase(), headers: new Headers() }
     await this.#attach(outgoing)
     const headers: Record<string, string> = {}
@@ -560,14 +561,7 @@ class AuthSession implements Session {
   }
 
   #owns(url: URL): boolean {
-    if (url.origin !== this.#base.origin) return false
-    const basePath = this.#base.pathname
-    const trimmed = basePath.endsWith('/') ? basePath.replace(/\/+$/, '') : basePath
-    return trimmed === '' || url.pathname === trimmed || url.pathname.startsWith(`${trimmed}/`)
-  }
-
-  #resolve(target: string): URL {
-    return /^[a-z][a-z\d+.-]*:/i.test(target) ? new URL(target) : joinPath(this.#base, target)
+    return isUnder(this.#base, url)
   }
 
   // ── safety ───────────────────────────────────────────────────────────────────────────────────────────────────

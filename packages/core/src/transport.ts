@@ -40,7 +40,7 @@ export async function send(url: URL, init: RequestInit, retryable: Retryable, op
       const waitMs = retryAfterMs(response.headers, options.now() + options.skew.skewMs)
       if (waitMs !== undefined && waitMs <= options.maxRateLimitWaitMs) {
         rateLimitWaits++
-        await discard(response)
+        await discardBody(response)
         await sleep(waitMs, init.signal)
         continue
       }
@@ -53,7 +53,7 @@ export async function send(url: URL, init: RequestInit, retryable: Retryable, op
       (retryable === true || (await retryable(response.clone())))
     ) {
       const hinted = response.status === 503 ? retryAfterMs(response.headers, options.now() + options.skew.skewMs) : undefined
-      await discard(response)
+      await discardBody(response)
       await sleep(Math.min(hinted ?? backoffMs(failures, options.retry), options.retry.maxDelayMs), init.signal)
       failures++
       continue
@@ -109,7 +109,8 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError'
 }
 
-async function discard(response: Response): Promise<void> {
+/** Releases a response body that will not be read (keeps the connection reusable). */
+export async function discardBody(response: Response): Promise<void> {
   try {
     await response.body?.cancel()
   } catch {
