@@ -1,29 +1,28 @@
-import { randomBytes } from 'node:crypto'
-import { link, open, rename, unlink } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, link, open, randomBytes, rename, unlink } from './deps'
+import { errnoOf } from './errors'
 
-/** Name of a private temp file next to `path`; carries our pid so leftovers of killed processes can be swept. */
-export function tempPathFor(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-}
-
-/** Matches temp files made by `tempPathFor`; group 1 is the writer's pid. */
+/** Matches the temp files `place` makes; group 1 is the writer's pid, so leftovers of killed processes can be swept. */
 export const TEMP_FILE_PATTERN = /\.(\d+)\.[0-9a-f]{12}\.tmp$/
 
-/** Writes `data` to a new temp file (mode `mode`) and flushes it to disk. Returns the temp path. */
-async function writeTemp(path: string, data: string, mode: number): Promise<string> {
-  const temp = tempPathFor(path)
+/**
+ * Writes `data` to a new private temp file next to `path` (mode `mode`), flushes it to disk, then puts it at `path`
+ * with `move` (`rename` replaces, `link` fails with `EEXIST` when `path` exists). The temp name is gone afterwards,
+ * whatever failed (after a rename, its unlink is a no-op).
+ */
+async function place(path: string, data: string, mode: number, move: (temp: string, path: string) => Promise<void>): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   const handle = await open(temp, 'wx', mode)
   try {
-    await handle.writeFile(data, 'utf8')
-    await handle.sync()
-  } catch (error) {
-    await handle.close().catch(() => {})
+    try {
+      await handle.writeFile(data, 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await move(temp, path)
+  } finally {
     await unlink(temp).catch(() => {})
-    throw error
   }
-  await handle.close()
-  return temp
 }
 
 /**
@@ -31,13 +30,7 @@ async function writeTemp(path: string, data: string, mode: number): Promise<stri
  * at any moment) sees either the old complete file or the new complete file.
  */
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
-  const temp = await writeTemp(path, data, mode)
-  try {
-    await rename(temp, path)
-  } catch (error) {
-    await unlink(temp).catch(() => {})
-    throw error
-  }
+  await place(path, data, mode, rename)
   await fsyncDir(dirname(path))
 }
 
@@ -46,27 +39,18 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
  * file already existed. The file appears complete or not at all.
  */
 export async function createFileExclusive(path: string, data: string, mode = 0o600): Promise<boolean> {
-  const temp = await writeTemp(path, data, mode)
   try {
-    await link(temp, path)
+    await place(path, data, mode, link)
     return true
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    if (errnoOf(error) === 'EEXIST') return false
     throw error
-  } finally {
-    await unlink(temp).catch(() => {})
   }
 }
 
 /** Flushes a directory entry change (rename, unlink) to disk. Best effort: some platforms can't fsync directories. */
-export async function fsyncDir(dir: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined
-  try {
-    handle = await open(dir, 'r')
-    await handle.sync()
-  } catch {
+export const fsyncDir = (dir: string): Promise<void> =>
+  open(dir, 'r')
+    .then((handle) => handle.sync().finally(() => handle.close()))
     // not supported here (e.g. Windows); the rename itself is still atomic
-  } finally {
-    await handle?.close().catch(() => {})
-  }
-}
+    .catch(() => {})

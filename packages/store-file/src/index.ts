@@ -1,3 +1,3 @@
 export { createFileTokenStore } from './store'
 export type { FileTokenStore, FileTokenStoreOptions } from './types'
-export { StoreError, type StoreErrorCode } from '@authmux/core'
+export { StoreError, type StoreErrorCode } from './deps'

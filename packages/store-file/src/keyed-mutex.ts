@@ -1,21 +1,19 @@
-/** In-process mutual exclusion per key: callers run one after another, in arrival order. */
-export class KeyedMutex {
-  readonly #tails = new Map<string, Promise<unknown>>()
+/** Runs `fn` once every earlier call with the same key has settled. */
+export type KeyedMutex = <T>(key: string, fn: () => Promise<T>) => Promise<T>
 
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(key) ?? Promise.resolve()
-    let done!: () => void
-    const mine = new Promise<void>((resolve) => {
-      done = resolve
+/** In-process mutual exclusion per key: callers run one after another, in arrival order. */
+export function createKeyedMutex(): KeyedMutex {
+  const tails = new Map<string, Promise<unknown>>()
+  return (key, fn) => {
+    const result = (tails.get(key) ?? Promise.resolve()).then(fn)
+    const tail = result.then(
+      () => {},
+      () => {},
+    )
+    tails.set(key, tail)
+    tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key)
     })
-    const tail = previous.then(() => mine)
-    this.#tails.set(key, tail)
-    try {
-      await previous
-      return await fn()
-    } finally {
-      done()
-      if (this.#tails.get(key) === tail) this.#tails.delete(key)
-    }
+    return result
   }
 }

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { createHmac } from './deps'
 
 /** File-name suffixes inside the store directory. */
 export const TOKEN_SUFFIX = '.token'
@@ -18,16 +18,20 @@ export interface StoreNames {
   readonly keyId: string
 }
 
+/** Version tag of the derivations below and of the associated data; changing it renames every file. */
+const V1 = 'authmux/store-file/v1'
+
+const hmac = (key: Uint8Array, data: string) => createHmac('sha256', key).update(data, 'utf8')
+
 export function deriveNames(rawKey: Uint8Array): StoreNames {
-  const nameKey = createHmac('sha256', rawKey).update('authmux/store-file/v1/file-names').digest()
-  const keyId = createHmac('sha256', rawKey).update('authmux/store-file/v1/key-id').digest('hex').slice(0, 24)
+  const nameKey = hmac(rawKey, `${V1}/file-names`).digest()
   return {
-    fileBase: (credentialKey) => createHmac('sha256', nameKey).update(credentialKey, 'utf8').digest('hex').slice(0, 40),
-    keyId,
+    fileBase: (credentialKey) => hmac(nameKey, credentialKey).digest('hex').slice(0, 40),
+    keyId: hmac(rawKey, `${V1}/key-id`).digest('hex').slice(0, 24),
   }
 }
 
 /** Associated data binding a token file to its credential key: a file copied to another key's name fails to open. */
 export function associatedDataFor(credentialKey: string): string {
-  return `authmux/store-file/v1\0${credentialKey}`
+  return `${V1}\0${credentialKey}`
 }

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
-import { decodeStoreKey, importStoreKey, StoreError } from '@authmux/core'
+import { chmod, decodeStoreKey, importStoreKey, join, mkdir, randomBytes, readdir, readFile, rename, stat, StoreError, unlink } from './deps'
 import { createFileExclusive, fsyncDir, TEMP_FILE_PATTERN, writeFileAtomic } from './atomic-write'
-import { errnoOf, withFileLock } from './file-lock'
+import { errnoOf, ioError, storeError, unlessMissing } from './errors'
+import { withFileLock } from './file-lock'
 import { deriveNames, KEY_ID_FILE, STORE_LOCK_FILE, TOKEN_SUFFIX, type StoreNames } from './names'
-import { PACKAGE_NAME, type ResolvedOptions } from './options'
+import type { ResolvedOptions } from './options'
 import { isProcessAlive } from './process-alive'
 
 /** A store that can read and write. */
@@ -21,20 +19,19 @@ export interface BrokenStore {
   error: StoreError
 }
 
-function ioError(what: string, path: string, error: unknown): StoreError {
-  return new StoreError(`${PACKAGE_NAME}: cannot ${what} ${path} (${errnoOf(error)}) — check the path and its permissions.`, {
-    code: 'STORE_IO',
-    location: path,
-    cause: error,
-  })
+const readText = (path: string) => unlessMissing(readFile(path, 'utf8'))
+
+/** Removes group/other permission bits from `path` (`mode`: what to keep) when any is set and we own it. */
+async function tighten(path: string, mode: number): Promise<void> {
+  const info = await stat(path)
+  if (info.mode & 0o077 && info.uid === process.getuid?.()) await chmod(path, mode)
 }
 
 /** Creates the directory with mode 0700, and tightens an existing one we own. */
 async function ensureDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 })
-    const info = await stat(dir)
-    if ((info.mode & 0o077) !== 0 && typeof process.getuid === 'function' && info.uid === process.getuid()) await chmod(dir, 0o700)
+    await tighten(dir, 0o700)
   } catch (error) {
     throw ioError('create the store directory', dir, error)
   }
@@ -42,7 +39,7 @@ async function ensureDir(dir: string): Promise<void> {
 
 /** Removes temp files left behind by killed writers on this host. Best effort. */
 async function sweepTempFiles(dir: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[])
+  const names = await readdir(dir).catch(() => [])
   await Promise.all(
     names.map(async (name) => {
       const match = TEMP_FILE_PATTERN.exec(name)
@@ -51,27 +48,17 @@ async function sweepTempFiles(dir: string): Promise<void> {
   )
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return undefined
-    throw error
-  }
-}
+const keyFileError = (keyFile: string, text: string) => storeError('STORE_KEY', keyFile, `key file ${keyFile} ${text}`)
 
-function keyFileError(keyFile: string, problem: string): StoreError {
-  return new StoreError(
-    `${PACKAGE_NAME}: key file ${keyFile} ${problem} — token files cannot be read or written until it is fixed. Restore the original key file, or delete it to start over with a new key (stored tokens are then moved aside and a fresh login follows).`,
-    { code: 'STORE_KEY', location: keyFile },
-  )
-}
-
-function decodeKeyFile(keyFile: string, text: string): Uint8Array {
+/** Decodes the key file's content; a bad one is `STORE_KEY` (never a `ConfigError`: the user did not pass it). */
+function decodeKeyFile(keyFile: string, text = ''): Uint8Array {
   try {
-    return decodeStoreKey(text, { field: 'key file', packageName: PACKAGE_NAME })
+    return decodeStoreKey(text)
   } catch {
-    throw keyFileError(keyFile, 'does not hold a valid 32-byte key')
+    throw keyFileError(
+      keyFile,
+      'does not hold a valid 32-byte key — restore the original, or delete it to start over with a new key.',
+    )
   }
 }
 
@@ -82,65 +69,57 @@ function decodeKeyFile(keyFile: string, text: string): Uint8Array {
  * the problem is reported, and a new key is created. Creating the key is exclusive (link), so two processes can never
  * end up with different keys.
  */
-async function createKeyFile(options: ResolvedOptions, report: (error: StoreError) => void): Promise<Uint8Array> {
-  return withFileLock(join(options.dir, STORE_LOCK_FILE), { timeoutMs: options.lockTimeoutMs, staleMs: options.lockStaleMs }, async () => {
-    const existing = await readText(options.keyFile)
-    if (existing !== undefined) return decodeKeyFile(options.keyFile, existing)
-    const orphans = (await readdir(options.dir)).filter((name) => name.endsWith(TOKEN_SUFFIX) || name === KEY_ID_FILE)
+async function createKeyFile({ dir, keyFile, lockTimeoutMs, lockStaleMs }: ResolvedOptions, report: (error: StoreError) => void): Promise<Uint8Array> {
+  return withFileLock(join(dir, STORE_LOCK_FILE), { timeoutMs: lockTimeoutMs, staleMs: lockStaleMs }, async () => {
+    const existing = await readText(keyFile)
+    if (existing !== undefined) return decodeKeyFile(keyFile, existing)
+    const orphans = (await readdir(dir)).filter((name) => name.endsWith(TOKEN_SUFFIX) || name === KEY_ID_FILE)
     if (orphans.length > 0) {
-      const aside = join(options.dir, `orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+      const aside = join(dir, `orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`)
       await mkdir(aside, { mode: 0o700 })
-      for (const name of orphans) await rename(join(options.dir, name), join(aside, name))
-      await fsyncDir(options.dir)
+      for (const name of orphans) await rename(join(dir, name), join(aside, name))
+      await fsyncDir(dir)
       const tokenCount = orphans.filter((name) => name.endsWith(TOKEN_SUFFIX)).length
       if (tokenCount > 0)
         report(
-          new StoreError(
-            `${PACKAGE_NAME}: key file ${options.keyFile} is missing but ${tokenCount} token file(s) written with it exist — they cannot be decrypted. They were moved to ${aside} and a new key was created; a fresh login follows. To recover them, restore the old key file and move them back.`,
-            { code: 'STORE_KEY', location: options.keyFile },
+          keyFileError(
+            keyFile,
+            `is missing but ${tokenCount} token file(s) written with it exist — moved them to ${aside} and created a new key; to recover them, restore the old key file and move them back.`,
           ),
         )
     }
     const raw = randomBytes(32)
-    if (!(await createFileExclusive(options.keyFile, `${raw.toString('base64url')}\n`, 0o600))) {
-      return decodeKeyFile(options.keyFile, (await readText(options.keyFile)) ?? '')
-    }
-    await fsyncDir(options.dir)
+    if (!(await createFileExclusive(keyFile, `${raw.toString('base64url')}\n`))) return decodeKeyFile(keyFile, await readText(keyFile))
+    await fsyncDir(dir)
     return new Uint8Array(raw)
   })
 }
 
 async function loadKey(options: ResolvedOptions, report: (error: StoreError) => void): Promise<Uint8Array> {
-  if (options.key !== undefined) return options.key
+  const { key, keyFile } = options
+  if (key !== undefined) return key
   let text: string | undefined
   try {
-    text = await readText(options.keyFile)
+    text = await readText(keyFile)
   } catch (error) {
-    throw keyFileError(options.keyFile, `cannot be read (${errnoOf(error)})`)
+    throw keyFileError(keyFile, `cannot be read (${errnoOf(error)}) — check its permissions.`)
   }
   if (text === undefined) return createKeyFile(options, report)
-  try {
-    const info = await stat(options.keyFile)
-    if ((info.mode & 0o077) !== 0) await chmod(options.keyFile, 0o600)
-  } catch {
-    // best effort: a key file we can read but not chmod still works
-  }
-  return decodeKeyFile(options.keyFile, text)
+  // best effort: a key file we can read but not chmod still works
+  await tighten(keyFile, 0o600).catch(() => {})
+  return decodeKeyFile(keyFile, text)
 }
 
 /** Records the key fingerprint on first use; afterwards a different key is refused (`STORE_KEY`). */
-async function checkKeyId(options: ResolvedOptions, names: StoreNames): Promise<void> {
-  const path = join(options.dir, KEY_ID_FILE)
+async function checkKeyId({ dir, key, keyFile }: ResolvedOptions, names: StoreNames): Promise<void> {
+  const path = join(dir, KEY_ID_FILE)
   const stored = (await readText(path))?.trim()
-  if (stored === undefined || stored === '') {
-    await writeFileAtomic(path, `${names.keyId}\n`, 0o600)
-    return
-  }
+  if (!stored) return writeFileAtomic(path, `${names.keyId}\n`)
   if (stored !== names.keyId) {
-    const source = options.key !== undefined ? 'the configured key (option key / AUTHMUX_STORE_KEY)' : `key file ${options.keyFile}`
-    throw new StoreError(
-      `${PACKAGE_NAME}: ${source} is not the key that wrote the tokens in ${options.dir} — they are ignored and nothing is written. Use the original key, point dir / AUTHMUX_STORE_DIR at another directory, or delete the token files and ${KEY_ID_FILE} in ${options.dir} to start over.`,
-      { code: 'STORE_KEY', location: path },
+    throw storeError(
+      'STORE_KEY',
+      path,
+      `${key ? 'the configured key' : `key file ${keyFile}`} is not the key that wrote the tokens in ${dir} — use the original key, another dir, or delete its token files and ${KEY_ID_FILE}.`,
     )
   }
 }
@@ -153,10 +132,8 @@ export async function openStore(options: ResolvedOptions, report: (error: StoreE
     const raw = await loadKey(options, report)
     const names = deriveNames(raw)
     await checkKeyId(options, names)
-    const cryptoKey = await importStoreKey(raw)
-    return { ok: true, cryptoKey, names }
+    return { ok: true, cryptoKey: await importStoreKey(raw), names }
   } catch (error) {
-    const storeError = error instanceof StoreError ? error : ioError('open the store in', options.dir, error)
-    return { ok: false, error: storeError }
+    return { ok: false, error: error instanceof StoreError ? error : ioError('open the store in', options.dir, error) }
   }
 }

@@ -1,7 +1,7 @@
 /** True when a process with this pid exists on this host (signal 0 probes without signalling). */
 export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  if (pid === process.pid) return true
+  // pid 0 and negative pids address process groups; a non-integer makes `process.kill` throw (→ false).
+  if (!(pid > 0)) return false
   try {
     process.kill(pid, 0)
     return true

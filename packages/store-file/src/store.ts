@@ -1,24 +1,12 @@
-import { readdir, readFile, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
-import { openTokenSet, sealTokenSet, StoreError, type TokenSet } from '@authmux/core'
+import { join, openTokenSet, readdir, readFile, sealTokenSet, StoreError, type TokenSet, unlink } from './deps'
 import { fsyncDir, writeFileAtomic } from './atomic-write'
-import { errnoOf, withFileLock } from './file-lock'
-import { KeyedMutex } from './keyed-mutex'
+import { ioError, storeError, unlessMissing } from './errors'
+import { withFileLock } from './file-lock'
+import { createKeyedMutex } from './keyed-mutex'
 import { associatedDataFor, LOCK_SUFFIX, TOKEN_SUFFIX, WRITE_LOCK_SUFFIX } from './names'
 import { openStore, type BrokenStore, type OpenStore } from './open-store'
 import { PACKAGE_NAME, resolveOptions } from './options'
 import type { FileTokenStore, FileTokenStoreOptions } from './types'
-
-function describe(code: StoreError['code'], path: string): string {
-  switch (code) {
-    case 'STORE_DECRYPT':
-      return `${PACKAGE_NAME}: token file ${path} failed authentication (tampered, truncated, or copied from another credential) — it is ignored and a fresh login follows.`
-    case 'STORE_CORRUPT':
-      return `${PACKAGE_NAME}: token file ${path} is corrupt or truncated — it is ignored and a fresh login follows.`
-    default:
-      return `${PACKAGE_NAME}: token file ${path} could not be read (${code}) — it is ignored and a fresh login follows.`
-  }
-}
 
 /** Older than what is stored? Compares `meta.issuedAt` (epoch ms) when both sets carry one. */
 function isOlder(candidate: TokenSet, stored: TokenSet): boolean {
@@ -38,6 +26,7 @@ function isOlder(candidate: TokenSet, stored: TokenSet): boolean {
  */
 export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileTokenStore {
   const resolved = resolveOptions(options)
+  const { dir } = resolved
   const listeners = new Set<(error: StoreError) => void>()
   if (options.onError) listeners.add(options.onError)
   const report = (error: StoreError) => {
@@ -50,48 +39,34 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     }
   }
   const lockOptions = { timeoutMs: resolved.lockTimeoutMs, staleMs: resolved.lockStaleMs }
-  const localLocks = new KeyedMutex()
+  const localLocks = createKeyedMutex()
   let opening: Promise<OpenStore | BrokenStore> | undefined
   const ready = () =>
     (opening ??= openStore(resolved, report).then((state) => {
       if (!state.ok) report(state.error)
       return state
     }))
-  const tokenPath = (store: OpenStore, key: string) => join(resolved.dir, store.names.fileBase(key) + TOKEN_SUFFIX)
-
-  /** Reads and opens a token file. `quiet` skips reporting (used when the file is about to be replaced). */
-  async function read(store: OpenStore, key: string, quiet = false): Promise<TokenSet | undefined> {
-    const path = tokenPath(store, key)
-    let text: string
-    try {
-      text = await readFile(path, 'utf8')
-    } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return undefined
-      if (!quiet)
-        report(
-          new StoreError(`${PACKAGE_NAME}: cannot read token file ${path} (${errnoOf(error)}) — a fresh login follows.`, {
-            code: 'STORE_IO',
-            location: path,
-            cause: error,
-          }),
-        )
-      return undefined
-    }
-    try {
-      return await openTokenSet(store.cryptoKey, text, associatedDataFor(key))
-    } catch (error) {
-      if (!quiet) {
-        const code = error instanceof StoreError ? error.code : 'STORE_CORRUPT'
-        report(new StoreError(describe(code, path), { code, location: path, cause: error }))
-      }
-      return undefined
-    }
+  const fileOf = (store: OpenStore, key: string, suffix: string) => join(dir, store.names.fileBase(key) + suffix)
+  /** Runs `fn` holding the lock file `<hmac><suffix>` of `key`, queued behind this process's other holders first. */
+  const locked = <T>(store: OpenStore, key: string, suffix: string, fn: () => Promise<T>) => {
+    const path = fileOf(store, key, suffix)
+    return localLocks(path, () => withFileLock(path, lockOptions, fn))
   }
 
-  /** Runs `fn` under the short per-key write lock (separate from `withLock`, so `set` inside `withLock` is fine). */
-  async function underWriteLock<T>(store: OpenStore, key: string, fn: () => Promise<T>): Promise<T> {
-    const path = join(resolved.dir, store.names.fileBase(key) + WRITE_LOCK_SUFFIX)
-    return localLocks.run(path, () => withFileLock(path, lockOptions, fn))
+  /** Reads and opens a token file. `quiet` skips reporting (used when the file is about to be replaced). */
+  async function read(store: OpenStore, key: string, quiet?: boolean): Promise<TokenSet | undefined> {
+    const path = fileOf(store, key, TOKEN_SUFFIX)
+    try {
+      const text = await unlessMissing(readFile(path, 'utf8'))
+      return text === undefined ? undefined : await openTokenSet(store.cryptoKey, text, associatedDataFor(key))
+    } catch (error) {
+      // `openTokenSet` throws only `StoreError`s (STORE_CORRUPT / STORE_DECRYPT); anything else comes from the file system.
+      if (quiet) return
+      if (error instanceof StoreError) {
+        const why = error.code === 'STORE_DECRYPT' ? 'failed authentication (tampered or copied)' : 'is corrupt'
+        report(storeError(error.code, path, `token file ${path} ${why} — ignored; a fresh login follows.`, error))
+      } else report(ioError('read token file', path, error))
+    }
   }
 
   async function openOrThrow(): Promise<OpenStore> {
@@ -101,7 +76,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
   }
 
   const store: FileTokenStore = {
-    dir: resolved.dir,
+    dir,
 
     async get(key) {
       const state = await ready()
@@ -111,22 +86,18 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     async set(key, tokens) {
       const state = await openOrThrow()
       const sealed = await sealTokenSet(state.cryptoKey, tokens, associatedDataFor(key))
-      await underWriteLock(state, key, async () => {
+      // The short per-key write lock is separate from `withLock`'s, so `set` inside `withLock` is fine.
+      await locked(state, key, WRITE_LOCK_SUFFIX, async () => {
         const stored = await read(state, key, true)
-        if (stored !== undefined && isOlder(tokens, stored)) return
-        await writeFileAtomic(tokenPath(state, key), `${sealed}\n`, 0o600)
+        if (!stored || !isOlder(tokens, stored)) await writeFileAtomic(fileOf(state, key, TOKEN_SUFFIX), `${sealed}\n`)
       })
     },
 
     async delete(key) {
       const state = await openOrThrow()
-      await underWriteLock(state, key, async () => {
-        try {
-          await unlink(tokenPath(state, key))
-          await fsyncDir(resolved.dir)
-        } catch (error) {
-          if (errnoOf(error) !== 'ENOENT') throw error
-        }
+      await locked(state, key, WRITE_LOCK_SUFFIX, async () => {
+        await unlessMissing(unlink(fileOf(state, key, TOKEN_SUFFIX)))
+        await fsyncDir(dir)
       })
     },
 
@@ -136,21 +107,19 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
 
     async clear() {
       await openOrThrow()
-      const names = await readdir(resolved.dir)
-      await Promise.all(names.filter((name) => name.endsWith(TOKEN_SUFFIX)).map((name) => unlink(join(resolved.dir, name)).catch(() => {})))
-      await fsyncDir(resolved.dir)
+      const names = await readdir(dir)
+      await Promise.all(names.filter((name) => name.endsWith(TOKEN_SUFFIX)).map((name) => unlink(join(dir, name)).catch(() => {})))
+      await fsyncDir(dir)
     },
 
     async withLock(key, fn) {
       const state = await ready()
       // Without a usable key there is nothing shared to protect on disk: exclude within this process only.
-      if (!state.ok) return localLocks.run(`broken:${key}`, fn)
-      const path = join(resolved.dir, state.names.fileBase(key) + LOCK_SUFFIX)
-      return localLocks.run(path, () => withFileLock(path, lockOptions, fn))
+      return state.ok ? locked(state, key, LOCK_SUFFIX, fn) : localLocks(`broken:${key}`, fn)
     },
 
     on(event, listener) {
-      if (event !== 'error') throw new TypeError(`${PACKAGE_NAME}: unknown event ${String(event)} — only 'error' is emitted.`)
+      if (event !== 'error') throw new TypeError(`${PACKAGE_NAME}: unknown event ${String(event)} — use on('error', …).`)
       listeners.add(listener)
       return () => {
         listeners.delete(listener)
