@@ -21,8 +21,8 @@ function keySource(envName: string | undefined): string {
 /** Builds the standard "key invalid or revoked" error for a provider. */
 export function keyRejected(provider: string, envName?: string): KeyRejectedError {
   return new KeyRejectedError(
-    `${PACKAGE_NAME}: ${provider} answered 401 — the API key (${keySource(envName)}) is invalid or revoked. ` +
-      'A static key cannot be refreshed: configure a valid key or create a new one.',
+    `${PACKAGE_NAME}: ${provider} answered 401 — the API key (${keySource(envName)}) is invalid or revoked; ` +
+      'a static key cannot be refreshed — configure a valid key or create a new one.',
     { provider },
   )
 }

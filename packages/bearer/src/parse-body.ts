@@ -9,8 +9,7 @@ export function parseBody<S extends z.ZodType>(schema: S, data: unknown, provide
   const issue = result.error.issues[0]
   const field = issue ? issue.path.map(String).join('.') : ''
   throw new ResponseShapeError(
-    `${PACKAGE_NAME}: the ${provider} ${what} response has an unexpected shape at '${field || '(body)'}' (${issue?.message ?? 'unexpected shape'}). ` +
-      'Check baseURL points at the right API version.',
+    `${PACKAGE_NAME}: the ${provider} ${what} response has an unexpected shape at '${field || '(body)'}' (${issue?.message ?? 'unexpected shape'}) — check baseURL points at the right API version.`,
     { provider, field },
   )
 }

@@ -16,7 +16,7 @@ export function checkApiKey(value: unknown, provider: string, envName?: string):
   if (value === undefined || value === '') return undefined
   if (typeof value !== 'string' || /[\s\u0000-\u001f\u007f]/.test(value)) {
     throw configError(
-      `${source('apiKey', envName)} contains whitespace or control characters (or is not a string) — copy the key again without spaces or line breaks.`,
+      `${source('apiKey', envName)} contains whitespace or control characters (or is not a string) — copy the key again without them.`,
       'apiKey',
       provider,
     )

@@ -1,8 +1,7 @@
 import { createSession, readEnv, type OutgoingRequest, type Session, type TokenSet } from '@authmux/core'
-import { keyMissing } from '../errors'
 import { BearerFlow } from '../flow'
 import { checkApiKey, checkBaseURL } from '../validate'
-import * as management from './management'
+import { createApiKey, listApiKeys, me, registerAgent, type AgentProfile, type ApiKeyInfo, type CreatedApiKey, type RegisteredAgent } from './management'
 import { AIONMARKET, AIONMARKET_DEFAULT_BASE_URL, AIONMARKET_KEY_ENV, type AionMarketAuthOptions } from './options'
 
 /** One AionMarket strategy's flow: key, base URL and request-header options; methods and constants on the prototype. */
@@ -40,23 +39,23 @@ export interface AionMarketAuth extends Session {
    * Registers a new agent (`POST /agents/register`, the one public endpoint — no key needed). Returns the agent's
    * API key **once**: store it now. `name` is at most 100 characters, `description` at most 500.
    */
-  registerAgent(input: { name: string; description?: string }): Promise<management.RegisteredAgent>
+  registerAgent(input: { name: string; description?: string }): Promise<RegisteredAgent>
   /** Creates another API key for this agent (`POST /agents/create-api-key`). The new key is returned once. */
-  createApiKey(keyName: string): Promise<management.CreatedApiKey>
+  createApiKey(keyName: string): Promise<CreatedApiKey>
   /** Lists this agent's API keys (`GET /agents/api-key/list`) — fingerprints and status, never the key values. */
-  listApiKeys(): Promise<management.ApiKeyInfo[]>
+  listApiKeys(): Promise<ApiKeyInfo[]>
   /** The agent behind the key (`GET /agents/me`). Throws `KeyRejectedError` when the key is invalid or revoked. */
-  me(): Promise<management.AgentProfile>
+  me(): Promise<AgentProfile>
 }
 
-/** Internal handle used by the key ring: the strategy plus a way to switch its key. */
+/** Internal handle used by the key ring: the strategy plus its flow, whose `key` the ring switches on rotation. */
 export interface AionMarketHandle {
   auth: AionMarketAuth
-  /** Switches to `apiKey` for every request that starts from now on, and persists it in the store. */
-  useKey(apiKey: string): Promise<void>
+  /** The key every request that starts from now on uses. */
+  flow: { key: string | undefined }
 }
 
-/** Builds the strategy and keeps the key switch private. */
+/** Builds the strategy; the flow stays internal (only the key ring switches its key). */
 export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, internal: { envKey?: boolean } = {}): AionMarketHandle {
   const { apiKey: rawKey, baseURL: rawBase, userAgent, requestId = true, ...session } = options
   const envKey = internal.envKey === false ? undefined : readEnv(AIONMARKET_KEY_ENV)
@@ -72,25 +71,12 @@ export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, interna
     requestId,
   })
   const strategy = createSession(flow, session)
-  const extras = {
-    registerAgent: (input: { name: string; description?: string }) => management.registerAgent(strategy.fetch, input),
-    createApiKey: (keyName: string) => management.createApiKey(strategy.fetch, keyName),
-    listApiKeys: () => management.listApiKeys(strategy.fetch),
-    me: () => management.me(strategy.fetch),
+  const helpers = { registerAgent, createApiKey, listApiKeys, me }
+  // Non-enumerable (like the session's own methods), read-only, but configurable.
+  for (const [name, helper] of Object.entries(helpers)) {
+    Object.defineProperty(strategy, name, { value: (input?: never) => helper(strategy.fetch, input as never), configurable: true })
   }
-  for (const [name, value] of Object.entries(extras)) {
-    Object.defineProperty(strategy, name, { value, enumerable: false, configurable: true, writable: false })
-  }
-  const auth = strategy as AionMarketAuth
-  return {
-    auth,
-    async useKey(apiKey: string) {
-      const key = checkApiKey(apiKey, AIONMARKET)
-      if (!key) throw keyMissing(AIONMARKET)
-      await auth.setTokens({ accessToken: key })
-      flow.key = key
-    },
-  }
+  return { auth: strategy as AionMarketAuth, flow }
 }
 
 /**

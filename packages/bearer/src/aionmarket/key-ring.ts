@@ -1,6 +1,8 @@
 import { fingerprint } from '@authmux/core'
 import { configError } from '../config-error'
+import { keyMissing } from '../errors'
 import { PACKAGE_NAME } from '../package-name'
+import { checkApiKey } from '../validate'
 import { buildAionMarketAuth, type AionMarketAuth, type AionMarketHandle } from './auth'
 import { AIONMARKET, type AionMarketAuthOptions } from './options'
 
@@ -70,11 +72,15 @@ export function createKeyRing<P extends string>(keys: Record<P, string | undefin
   }
 
   async function doRotate(purpose: P, keyName: string): Promise<RotatedKey> {
-    const { auth, useKey } = handle(purpose)
+    const { auth, flow } = handle(purpose)
     await auth.ensureValid()
     const previous = auth.accessToken
     const created = await auth.createApiKey(keyName)
-    await useKey(created.apiKey)
+    // Switch: persisted first, then every request that starts from now on uses the new key.
+    const key = checkApiKey(created.apiKey, AIONMARKET)
+    if (!key) throw keyMissing(AIONMARKET)
+    await auth.setTokens({ accessToken: key })
+    flow.key = key
     const result: RotatedKey = {
       purpose,
       keyName: created.keyName,

@@ -70,17 +70,20 @@ const KEY_STATUS: Record<number, ApiKeyInfo['status'] | undefined> = { 1: 'activ
 /** `createType` codes of a listed key. */
 const CREATED_BY: Record<number, ApiKeyInfo['createdBy']> = { 1: 'user', 2: 'system' }
 
-/** Checks a text input: trimmed, at most `maxLength` characters, non-empty when `required`. */
+/**
+ * Checks a text input: trimmed, at most `maxLength` characters; when `required`, present and not blank. An optional
+ * input left out (undefined, null or '') gives undefined.
+ */
 function checkText(value: unknown, field: string, maxLength: number, required: boolean): string | undefined {
-  if (value === undefined || value === null || value === '') {
-    if (!required) return undefined
-    throw configError(`${field} is required — pass a non-empty string (at most ${maxLength} characters).`, field, AIONMARKET)
-  }
-  if (typeof value !== 'string') throw configError(`${field} must be a string.`, field, AIONMARKET)
-  const text = value.trim()
-  if (required && text === '') throw configError(`${field} is blank — pass a non-empty string.`, field, AIONMARKET)
-  if (text.length > maxLength) {
-    throw configError(`${field} is ${text.length} characters long; AionMarket accepts at most ${maxLength}.`, field, AIONMARKET)
+  if (!required && (value === undefined || value === null || value === '')) return undefined
+  const text = typeof value === 'string' ? value.trim() : undefined
+  if (text === undefined || text.length > maxLength || (required && text === '')) {
+    const problem = text === undefined ? 'missing or not a string' : `${text.length} characters long`
+    throw configError(
+      `${field} is ${problem}; AionMarket accepts at most ${maxLength} characters${required ? ' and needs a non-blank value' : ''}.`,
+      field,
+      AIONMARKET,
+    )
   }
   return text
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 const id = z.union([z.string(), z.number()]).transform(String)
+const optionalId = id.optional()
 const text = z.string().nullish()
 /** Numbers that may arrive as text; also timestamps, which arrive as ms strings ("1718000000000"), numbers or ISO strings. */
 const numberOrText = z.union([z.number(), z.string()]).nullish()
@@ -19,7 +20,7 @@ export const registerAgentSchema = z.looseObject({
 /** `POST /agents/create-api-key` payload: the new key (field name varies between versions). */
 export const createApiKeySchema = z
   .looseObject({
-    id: id.optional(),
+    id: optionalId,
     keyName: text,
     apiKeyCode: keyValue.optional(),
     apiKey: keyValue.optional(),
@@ -32,7 +33,7 @@ export const createApiKeySchema = z
 
 /** One API-key object (`status`: 1 active, 2 revoked; `createType`: 1 user, 2 system). */
 export const apiKeyObjectSchema = z.looseObject({
-  id: id.optional(),
+  id: optionalId,
   keyName: text,
   apiKeyCode: text,
   status: numberOrText,
@@ -52,8 +53,8 @@ export const listApiKeysSchema = z.union([
 /** `GET /agents/me` payload. The docs show two shapes (`id`/`agentName` and `agentId`/`name`); both are accepted. */
 export const meSchema = z
   .looseObject({
-    id: id.optional(),
-    agentId: id.optional(),
+    id: optionalId,
+    agentId: optionalId,
     agentName: text,
     name: text,
     claimed: z.boolean().nullish(),
