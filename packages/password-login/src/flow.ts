@@ -3,6 +3,7 @@ import type { AuthFlow, FlowContext, OutgoingRequest, TokenSet } from '@authmux/
 import { passwordLogin } from './login'
 import type { LoginConfig } from './login'
 import { readTokens } from './read-tokens'
+import { sendStep } from './step'
 import type { PasswordLoginConfig } from './types'
 
 /** Default error-message prefix. */
@@ -19,28 +20,28 @@ interface LoginFlow extends AuthFlow {
   [ENCODED]?: Promise<string> | undefined
 }
 
-function encodedPassword(flow: LoginFlow, ctx: FlowContext): Promise<string> {
-  const config = flow[CONFIG]
-  const password = config.password ?? ''
-  if (!config.encodePassword) return Promise.resolve(password)
-  return (flow[ENCODED] ??= config.encodePassword(password).then(
-    (value) => {
-      ctx.addSecret(value)
-      return value
-    },
-    (error: unknown) => {
-      flow[ENCODED] = undefined
-      throw error
-    },
-  ))
-}
-
 function acquire(this: LoginFlow, ctx: FlowContext): Promise<TokenSet> {
-  return passwordLogin(this[CONFIG], ctx, (c) => encodedPassword(this, c))
+  const config = this[CONFIG]
+  const password = config.password as string
+  const encode = config.encodePassword
+  return passwordLogin(config, ctx, () =>
+    encode
+      ? (this[ENCODED] ??= encode(password).then(
+          (value) => {
+            ctx.addSecret(value)
+            return value
+          },
+          (error: unknown) => {
+            this[ENCODED] = undefined
+            throw error
+          },
+        ))
+      : password,
+  )
 }
 
 function apply(this: LoginFlow, tokens: TokenSet | undefined, request: OutgoingRequest): void {
-  applyTokens(this[CONFIG], tokens, request)
+  applyTokens(this[CONFIG], tokens, request.headers)
 }
 
 /** The steps that talk to auth endpoints. */
@@ -69,6 +70,10 @@ export function passwordLoginFlow(config: LoginConfig): AuthFlow {
     name: config.name,
     packageName: config.packageName,
     baseURL: config.baseURL,
+    authOrigins: config.authOrigins,
+    credentialHeaders: config.credentialHeaders,
+    refreshWindow: config.defaultRefreshWindow,
+    toError: config.toError,
     secrets: [config.password, ...Object.values(config.extraCookies ?? {})],
     identity: config.email?.trim().toLowerCase() || 'default',
     // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
@@ -77,75 +82,57 @@ export function passwordLoginFlow(config: LoginConfig): AuthFlow {
     acquire,
     apply,
     isAuthEndpoint,
+    renew: config.refresh && renew,
+    revoke: config.logoutStep && revoke,
   }
-  if (config.authOrigins) flow.authOrigins = config.authOrigins
-  if (config.credentialHeaders) flow.credentialHeaders = config.credentialHeaders
-  if (config.defaultRefreshWindow) flow.refreshWindow = config.defaultRefreshWindow
-  if (config.toError) flow.toError = config.toError
-  if (config.refresh) flow.renew = renew
-  if (config.logoutStep) flow.revoke = revoke
   return flow
 }
 
 async function renew(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
   const config = this[CONFIG]
-  const step = config.refresh!
-  if (!tokens.refreshToken) {
+  const token = tokens.refreshToken
+  if (!token) {
     throw new TokenExpiredError(`${config.packageName}: the ${config.name} session has no refresh token; a new login is needed.`, {
       provider: config.name,
     })
   }
+  const step = config.refresh!
   const send = step.send ?? { as: 'json', field: 'refreshToken' }
-  const headers: Record<string, string> = { ...config.authHeaders, ...step.headers }
-  const cookies: Record<string, string | undefined> = { ...config.extraCookies }
-  let json: unknown
-  if (send.as === 'cookies') {
-    if (send.access) cookies[send.access] = tokens.accessToken
-    cookies[send.refresh] = tokens.refreshToken
-  } else if (send.as === 'bearer') {
-    headers.Authorization = `Bearer ${tokens.refreshToken}`
-  } else {
-    json = { [send.field]: tokens.refreshToken }
-  }
-  const response = await ctx.request({ url: step.url, method: step.method ?? 'POST', json, headers, cookies })
-  return readTokens(response, config.tokens, ctx, { provider: config.name, packageName: config.packageName, step: 'refresh' })
+  const response = await sendStep(
+    ctx,
+    config,
+    step,
+    send.as === 'json' ? { [send.field]: token } : undefined,
+    send.as === 'bearer' && { Authorization: `Bearer ${token}` },
+    send.as === 'cookies' && { ...(send.access && { [send.access]: tokens.accessToken }), [send.refresh]: token },
+  )
+  return readTokens(response, config, ctx, 'refresh')
 }
 
 async function revoke(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<void> {
   const config = this[CONFIG]
   const step = config.logoutStep!
-  const request = { url: new URL(step.url, config.baseURL), method: step.method ?? 'POST', headers: new Headers(config.authHeaders) }
-  applyTokens(config, tokens, request)
-  const headers: Record<string, string> = {}
-  request.headers.forEach((value, name) => {
-    headers[name] = value
-  })
-  await ctx.request({ url: step.url, method: request.method, headers })
+  const headers = new Headers(config.authHeaders)
+  applyTokens(config, tokens, headers)
+  await ctx.request({ url: step.url, method: step.method, headers: Object.fromEntries(headers) })
 }
 
-function applyTokens(config: LoginConfig, tokens: TokenSet | undefined, request: OutgoingRequest): void {
-  for (const [name, value] of Object.entries(config.requestHeaders ?? {})) {
-    if (!request.headers.has(name)) request.headers.set(name, value)
-  }
+/** Adds `requestHeaders` (unless set), `extraCookies` and the tokens as `config.attach` says. */
+function applyTokens(config: LoginConfig, tokens: TokenSet | undefined, headers: Headers): void {
+  for (const [name, value] of Object.entries(config.requestHeaders ?? {})) if (!headers.has(name)) headers.set(name, value)
   const cookies: Record<string, string | undefined> = { ...config.extraCookies }
   const attach = config.attach
   if (tokens && attach.as === 'cookies') {
     cookies[attach.access] = tokens.accessToken
     if (attach.refresh) cookies[attach.refresh] = tokens.refreshToken
   } else if (tokens && attach.as === 'header') {
-    const value = attach.scheme === '' ? tokens.accessToken : `${attach.scheme ?? 'Bearer'} ${tokens.accessToken}`
-    request.headers.set(attach.header ?? 'Authorization', value)
+    headers.set(attach.header ?? 'Authorization', attach.scheme === '' ? tokens.accessToken : `${attach.scheme ?? 'Bearer'} ${tokens.accessToken}`)
   }
-  const merged = mergeCookieHeader(request.headers.get('cookie'), cookies)
-  if (merged !== '') request.headers.set('Cookie', merged)
-}
-
-/** Adds cookies to an existing `Cookie` header value; ours replace same-named ones (e.g. on a replay). */
-function mergeCookieHeader(existing: string | null, cookies: Record<string, string | undefined>): string {
-  const kept = (existing ?? '')
+  // Ours replace same-named cookies already in the header (e.g. on a replay).
+  const kept = (headers.get('cookie') ?? '')
     .split(';')
     .map((part) => part.trim())
     .filter((part) => part !== '' && !(part.slice(0, Math.max(part.indexOf('='), 0)).trim() in cookies))
-  const ours = serializeCookies(cookies)
-  return [...kept, ...(ours === '' ? [] : [ours])].join('; ')
+  const merged = [...kept, serializeCookies(cookies)].filter(Boolean).join('; ')
+  if (merged) headers.set('Cookie', merged)
 }

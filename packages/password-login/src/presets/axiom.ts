@@ -1,9 +1,8 @@
 import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
-import type { Session, SessionOptions, TokenSet, TokenStore } from '@authmux/core'
+import type { Session, SessionOptions } from '@authmux/core'
 import type { LoginBodyInput, LoginStepConfig } from '../types'
 import { PACKAGE_NAME, passwordLoginFlow } from '../flow'
 import type { LoginConfig } from '../login'
-import { sessionOptionsOf } from '../session-options'
 import { axiomPasswordHash } from './axiom-password'
 import { AXIOM_TOKEN_IMPORT_HELP, axiomToError } from './axiom-errors'
 import { withImportedTokens } from './imported-tokens'
@@ -27,9 +26,6 @@ export const AXIOM_REFRESH_BEFORE_EXPIRY_MS = 2 * 60_000
 const AXIOM_CREDENTIALS_HELP = 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.'
 const AXIOM_OTP_HELP = `To log in once interactively run \`authmux login axiom\` and reuse the saved tokens through the same store. ${AXIOM_TOKEN_IMPORT_HELP}`
 
-/** Appended by the engine to its signed-out errors (no credentials configured, or the refresh token was refused). */
-const AXIOM_LOGIN_HINT = `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`
-
 /** Login step 1's body; a strategy's `turnstileToken` (on its config) goes with it when given. */
 const loginBody = (input: LoginBodyInput, config: { turnstileToken?: string }) => ({
   email: input.email,
@@ -43,14 +39,14 @@ const REFRESH_COOKIE = 'auth-refresh-token'
 const OTP_COOKIE = 'auth-otp-login-token'
 const TOKEN_COOKIES = { as: 'cookies', access: ACCESS_COOKIE, refresh: REFRESH_COOKIE } as const
 
-/** Everything of an Axiom flow config but the credentials, for one set of hosts. */
+/** Everything of an Axiom flow config but the credentials, for one set of hosts (`base`: one origin for all). */
 function axiomSteps(base: string | undefined): LoginConfig {
   const api = base ?? AXIOM_HOSTS.api
   return {
     name: 'axiom',
     packageName: PACKAGE_NAME,
     baseURL: api,
-    ...(base ? {} : { authOrigins: [AXIOM_HOSTS.login, AXIOM_HOSTS.otp] }),
+    authOrigins: base ? undefined : [AXIOM_HOSTS.login, AXIOM_HOSTS.otp],
     encodePassword: axiomPasswordHash,
     authHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/` },
     requestHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/discover` },
@@ -72,10 +68,7 @@ function axiomSteps(base: string | undefined): LoginConfig {
       access: { cookies: [ACCESS_COOKIE], fields: ['accessToken', ACCESS_COOKIE, 'access_token'] },
       refresh: { cookies: [REFRESH_COOKIE], fields: ['refreshToken', REFRESH_COOKIE, 'refresh_token'] },
     },
-    refresh: {
-      url: `${api}/refresh-access-token`,
-      send: TOKEN_COOKIES,
-    },
+    refresh: { url: `${api}/refresh-access-token`, send: TOKEN_COOKIES },
     attach: TOKEN_COOKIES,
     credentialHeaders: ['Cookie'],
     defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
@@ -86,10 +79,11 @@ function axiomSteps(base: string | undefined): LoginConfig {
 }
 
 /** The steps of the last set of hosts asked for (Axiom's own, or one emulator/proxy): shared by its strategies. */
-let lastSteps: { base: string | undefined; steps: LoginConfig } | undefined
+let lastBase: string | undefined
+let lastSteps: LoginConfig | undefined
 function stepsFor(base: string | undefined): LoginConfig {
-  if (!lastSteps || lastSteps.base !== base) lastSteps = { base, steps: axiomSteps(base) }
-  return lastSteps.steps
+  if (!lastSteps || lastBase !== base) lastSteps = axiomSteps((lastBase = base))
+  return lastSteps
 }
 
 /** Options of `createAxiomAuth`. Every `SessionOptions` field (store, refreshWindow, logger, now …) is accepted too. */
@@ -138,73 +132,52 @@ export interface AxiomAuthExtras {
 /** An Axiom strategy: the engine's `Session` plus the `AxiomAuthExtras`. */
 export type AxiomAuth = Session & AxiomAuthExtras
 
-/** Axiom options that are not `SessionOptions` (besides the flow keys `sessionOptionsOf` always leaves out: email, password, otp, baseURL). */
-const AXIOM_KEYS = ['turnstileToken', 'accessToken', 'refreshToken', 'cfClearance', 'serverLogout', 'env']
-
 /**
  * Axiom Trade: email + PBKDF2-hashed password, the emailed one-time code, cookie-carried tokens refreshed before
  * the 16-minute access token expires, and import of tokens copied from a browser session.
  */
 export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
-  const useEnv = options.env !== false
-  const fromEnv = (name: string) => (useEnv ? readEnv(name) : undefined)
-  const email = options.email ?? fromEnv('AXIOM_EMAIL')
-  const password = options.password ?? fromEnv('AXIOM_PASSWORD')
-  const accessToken = options.accessToken ?? fromEnv('AXIOM_ACCESS_TOKEN')
-  const refreshToken = options.refreshToken ?? fromEnv('AXIOM_REFRESH_TOKEN')
-  const cfClearance = options.cfClearance ?? fromEnv('CF_CLEARANCE')
-  validate({ email, password, accessToken, refreshToken, otp: options.otp })
-
-  const base = options.baseURL?.replace(/\/+$/, '')
-  const turnstileToken = options.turnstileToken
-  const store = options.store ?? new MemoryTokenStore()
-
-  // The per-strategy config holds only the credentials; the steps come from a config shared per set of hosts.
-  const config: LoginConfig = Object.assign(Object.create(stepsFor(base)) as LoginConfig, {
-    email,
-    password,
-    ...(options.otp ? { otp: options.otp } : {}),
-    extraCookies: { cf_clearance: cfClearance },
-    turnstileToken,
-    ...(options.serverLogout ? { logoutStep: { url: `${base ?? AXIOM_HOSTS.api}/auth/logout` } } : {}),
-  })
-  const flow = passwordLoginFlow(config)
-  flow.secrets = [...(flow.secrets ?? []), turnstileToken, accessToken, refreshToken]
-  flow.loginHint = AXIOM_LOGIN_HINT
-  const imported: TokenSet | undefined = accessToken ? { accessToken, ...(refreshToken ? { refreshToken } : {}) } : undefined
-
-  const session = createSession(withImportedTokens(flow, imported), { ...sessionOptionsOf(options as Record<string, unknown>, AXIOM_KEYS), store })
-  return addExtras(session, store)
-}
-
-function validate(input: { email?: string; password?: string; accessToken?: string; refreshToken?: string; otp?: unknown }): void {
+  const orEnv = (value: string | undefined, name: string) => value ?? (options.env === false ? undefined : readEnv(name))
+  const email = orEnv(options.email, 'AXIOM_EMAIL')
+  const password = orEnv(options.password, 'AXIOM_PASSWORD')
+  const accessToken = orEnv(options.accessToken, 'AXIOM_ACCESS_TOKEN')
+  const refreshToken = orEnv(options.refreshToken, 'AXIOM_REFRESH_TOKEN')
+  const { otp, turnstileToken } = options
   const fail = (field: string, message: string) => {
     throw new ConfigError(`${PACKAGE_NAME}: ${message}`, { provider: 'axiom', field })
   }
-  if (input.password && !input.email) fail('email', 'a password was given without an email — pass { email } or set AXIOM_EMAIL.')
-  if (input.otp && !input.password) fail('password', 'an otp callback was given without a password — pass { password } or set AXIOM_PASSWORD.')
-  if (input.otp !== undefined && typeof input.otp !== 'function') fail('otp', 'otp must be a function returning the emailed code: { otp: async () => code }.')
-  if (input.refreshToken && !input.accessToken) {
+  if (password && !email) fail('email', 'a password was given without an email — pass { email } or set AXIOM_EMAIL.')
+  if (otp && !password) fail('password', 'an otp callback was given without a password — pass { password } or set AXIOM_PASSWORD.')
+  if (otp !== undefined && typeof otp !== 'function') fail('otp', 'otp must be a function returning the emailed code: { otp: async () => code }.')
+  if (refreshToken && !accessToken) {
     fail(
       'accessToken',
       'a refresh token was given without an access token — pass both { accessToken, refreshToken } or set AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.',
     )
   }
-}
 
-/** The `needsRefresh` getter of an Axiom strategy. */
-function needsRefresh(this: Session): boolean {
-  return this.status().state !== 'valid'
-}
+  const base = options.baseURL?.replace(/\/+$/, '')
+  const store = options.store ?? new MemoryTokenStore()
+  // The per-strategy config holds only the credentials; the steps come from a config shared per set of hosts.
+  const config: LoginConfig = Object.assign(Object.create(stepsFor(base)), {
+    email,
+    password,
+    otp,
+    extraCookies: { cf_clearance: orEnv(options.cfClearance, 'CF_CLEARANCE') },
+    turnstileToken,
+    logoutStep: options.serverLogout ? { url: `${base ?? AXIOM_HOSTS.api}/auth/logout` } : undefined,
+  })
+  const flow = passwordLoginFlow(config)
+  flow.secrets!.push(turnstileToken, accessToken, refreshToken)
+  // Appended by the engine to its signed-out errors (no credentials configured, or the refresh token was refused).
+  flow.loginHint = `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`
+  const imported = accessToken ? { accessToken, refreshToken } : undefined
 
-function addExtras(session: Session, store: TokenStore): AxiomAuth {
-  const extras = {
-    ensureValidAuthentication: { value: () => session.ensureValid(), enumerable: false },
-    needsRefresh: { get: needsRefresh, enumerable: false },
-    hasSavedTokens: {
-      value: async () => (await store.get(await session.storeKey())) !== undefined,
-      enumerable: false,
-    },
-  } satisfies PropertyDescriptorMap
-  return Object.defineProperties(session, extras) as AxiomAuth
+  // The options are also the engine's `SessionOptions` (it reads only those fields and keeps them private).
+  const session = createSession(withImportedTokens(flow, imported), { ...options, store })
+  return Object.defineProperties(session, {
+    ensureValidAuthentication: { value: () => session.ensureValid() },
+    needsRefresh: { get: () => session.status().state !== 'valid' },
+    hasSavedTokens: { value: async () => (await store.get(await session.storeKey())) !== undefined },
+  }) as AxiomAuth
 }
