@@ -43,11 +43,6 @@ export const CONFIG: unique symbol = Symbol('key-secret-jwt config')
 /** The token header of `token` for this flow's `attach` option. */
 const headersFor = (flow: JwtFlow, token: string): Record<string, string> => Object.fromEntries([tokenHeader(token, flow[CONFIG].attach)])
 
-/** Names for the messages of `tokenSetFrom`. */
-export function label(flow: JwtFlow, endpoint: string) {
-  return { provider: flow.name, packageName: flow.packageName, endpoint }
-}
-
 /**
  * A key/secret → JWT flow whose methods are shared by every flow (prototype methods, `this` being the flow), so a
  * flow costs only its own fields. A preset subclass puts its constants (`[CONFIG]`, `name`, `packageName` …) on its
@@ -61,14 +56,15 @@ export class JwtFlow implements AuthFlow {
 
   async acquire(ctx: FlowContext): Promise<TokenSet> {
     const config = this[CONFIG]
+    // The engine defaults the method to POST.
     const response = await ctx.request({
       url: config.loginPath,
-      method: config.loginMethod ?? 'POST',
+      method: config.loginMethod,
       json: (config.loginBody as (flow: JwtFlow) => unknown)(this),
-      ...(config.loginHeaders ? { headers: config.loginHeaders } : {}),
+      headers: config.loginHeaders,
       schema: config.responseSchema,
     })
-    return tokenSetFrom(response.data, config, ctx, label(this, config.loginPath), this)
+    return tokenSetFrom(response.data, config, ctx, this, config.loginPath)
   }
 
   apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
@@ -88,16 +84,16 @@ export class JwtFlow implements AuthFlow {
     const revalidate = this[CONFIG].revalidate!
     const response = await ctx.request({
       url: revalidate.path,
-      method: revalidate.method ?? 'POST',
+      method: revalidate.method,
       headers: headersFor(this, tokens.accessToken),
-      ...(revalidate.body ? { json: revalidate.body(tokens) } : {}),
+      json: revalidate.body?.(tokens),
       schema: revalidate.responseSchema,
     })
-    return tokenSetFrom(response.data, revalidate, ctx, label(this, revalidate.path), this)
+    return tokenSetFrom(response.data, revalidate, ctx, this, revalidate.path)
   }
 
   async revoke(tokens: TokenSet, ctx: FlowContext): Promise<void> {
-    await ctx.request({ url: this[CONFIG].logoutPath!, method: 'POST', headers: headersFor(this, tokens.accessToken) })
+    await ctx.request({ url: this[CONFIG].logoutPath!, headers: headersFor(this, tokens.accessToken) })
   }
 }
 

@@ -1,4 +1,4 @@
-import { type AuthError, ConfigError, type Session, type SessionOptions, assertSecureBaseURL, createSession } from '@authmux/core'
+import { type AuthError, ConfigError, type Session, type SessionOptions, createSession } from '@authmux/core'
 import type { z } from 'zod'
 import { CONFIG, JwtFlow } from '../../flow'
 import type { KeySecretJwtConfig } from '../../types'
@@ -87,11 +87,10 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   const { username: usernameOption, apiKey: apiKeyOption, accountName: accountNameOption, baseURL: baseURLOption, ...session } = options
   // Session-only: no API key but an explicit storeKey — use (renew, log out) the stored session, never log in.
   const sessionOnly = session.storeKey !== undefined && optionOrEnv(apiKeyOption, 'PROJECT_X_API_KEY') === undefined
-  const hint = 'Or pass { storeKey } to use a stored session without credentials.'
   const username = sessionOnly
     ? optionOrEnv(usernameOption, 'PROJECT_X_USERNAME')
-    : requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME', hint })
-  const apiKey = sessionOnly ? undefined : requireOption(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY', hint })
+    : requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME' })
+  const apiKey = sessionOnly ? undefined : requireOption(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY' })
   if (apiKey !== undefined && apiKey.length <= 10) {
     throw new ConfigError(
       `${PACKAGE_NAME}: apiKey looks too short (10 characters or fewer) — copy the full key from the ProjectX platform (PROJECT_X_API_KEY).`,
@@ -102,8 +101,8 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
     )
   }
   const accountName = optionOrEnv(accountNameOption, 'PROJECT_X_ACCOUNT_NAME')
+  // The engine checks the base URL (https, or http to loopback) when the session is created.
   const baseURL = optionOrEnv(baseURLOption, 'PROJECTX_API_URL') ?? PROJECTX_DEFAULT_BASE_URL
-  assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
 
   const flow = Object.assign(new ProjectXFlow(), { baseURL, identity: username, apiKey, accountName, canAcquire: !sessionOnly, secrets: [apiKey] })
   const strategy = createSession(flow, session) as ProjectXAuth

@@ -8,14 +8,13 @@ export interface TradeReadyRateLimit {
   resetAt: number
 }
 
-/** Reads `X-RateLimit-*` headers; undefined when the response carries none. */
+/** Reads `X-RateLimit-Limit`, `-Remaining` and `-Reset`; undefined unless all three are present and numeric. */
 export function readRateLimit(headers: Headers): TradeReadyRateLimit | undefined {
-  const limit = headers.get('x-ratelimit-limit')
-  const remaining = headers.get('x-ratelimit-remaining')
-  const reset = headers.get('x-ratelimit-reset')
-  if (limit === null || remaining === null || reset === null) return undefined
-  const values = [Number(limit), Number(remaining), Number(reset)]
-  if (!values.every(Number.isFinite)) return undefined
-  const [l, r, s] = values as [number, number, number]
-  return { limit: l, remaining: r, resetAt: s < 1e12 ? s * 1000 : s }
+  const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((name) => Number(headers.get(`x-ratelimit-${name}`) ?? Number.NaN)) as [
+    number,
+    number,
+    number,
+  ]
+  if (![limit, remaining, reset].every(Number.isFinite)) return undefined
+  return { limit, remaining, resetAt: reset < 1e12 ? reset * 1000 : reset }
 }

@@ -1,17 +1,5 @@
-import {
-  type AuthError,
-  ConfigError,
-  type FlowContext,
-  type OutgoingRequest,
-  type TokenSet,
-  assertSecureBaseURL,
-  createSession,
-  fingerprint,
-} from '@authmux/core'
-import { CONFIG, JwtFlow, label } from '../../flow'
-import type { KeySecretJwtConfig } from '../../types'
+import { type AuthError, type AuthFlow, ConfigError, type FlowContext, type OutgoingRequest, type TokenSet, createSession, fingerprint } from '@authmux/core'
 import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
-import { tokenSetFrom } from '../../token-set'
 import type { TradeReadyAuth, TradeReadyAuthOptions, TradeReadyUserCredentials } from './auth'
 import { TRADEREADY_API_KEY_ENV, TRADEREADY_API_SECRET_ENV, TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'
 import { tradeReadyError } from './errors'
@@ -20,30 +8,21 @@ import { type TradeReadyRateLimit, readRateLimit } from './rate-limit'
 import { isTradeReadyJwtRoute } from './routes'
 import { tradeReadyTokenResponse } from './schemas'
 
-/** TradeReady answers `expires_at` (ISO-8601), not `expires_in`. */
-const TOKEN_FIELDS = { tokenField: 'token', expiresAtField: 'expires_at' } as const
-
 const provider = 'tradeready'
 
-/** How a signed-out TradeReady session gets a JWT; appended to the engine's signed-out errors. */
-const LOGIN_HINT = `Run \`authmux login tradeready\`, or pass { apiKey, apiSecret } (or set ${TRADEREADY_API_KEY_ENV} and ${TRADEREADY_API_SECRET_ENV}), or call userLogin({ email, password }).`
-
-/** The TradeReady flow config, one for every strategy; key and secret are read from the flow. */
-const TRADEREADY = {
-  name: provider,
-  loginPath: '/auth/login',
-  loginBody: (flow: TradeReadyFlow) => ({ api_key: flow.apiKey, api_secret: flow.apiSecret }),
-  responseSchema: tradeReadyTokenResponse,
-  ...TOKEN_FIELDS,
-} as unknown as KeySecretJwtConfig
-
-/** One TradeReady strategy's flow: its own fields only; the methods and constants live on the prototype. */
-class TradeReadyFlow extends JwtFlow {
+/**
+ * One TradeReady strategy's flow: its own fields only; the methods and constants live on the prototype. It does not
+ * extend the generic `JwtFlow`: TradeReady's token body is fixed (`token` + ISO `expires_at`, both checked by the
+ * schema), so a preset user does not ship the generic field selectors.
+ */
+class TradeReadyFlow implements AuthFlow {
   /** Email + password given to `userLogin()`: later logins use them. */
   user: TradeReadyUserCredentials | undefined
   rateLimit: TradeReadyRateLimit | undefined
   #base: URL | undefined
 
+  declare readonly name: string
+  declare readonly packageName: string
   declare readonly baseURL: string
   declare readonly apiKey: string | undefined
   declare readonly apiSecret: string | undefined
@@ -60,16 +39,19 @@ class TradeReadyFlow extends JwtFlow {
     return (this.apiKey !== undefined && this.apiSecret !== undefined) || this.user !== undefined
   }
 
-  override async acquire(ctx: FlowContext): Promise<TokenSet> {
+  /**
+   * Key + secret at `/auth/login`, or the `userLogin()` email + password at `/auth/user-login`. The engine takes the
+   * JWT's `exp` when `expires_at` does not parse, and registers the token for redaction.
+   */
+  async acquire(ctx: FlowContext): Promise<TokenSet> {
     const user = this.user
-    if (!user) return super.acquire(ctx)
-    ctx.addSecret(user.password)
-    const response = await ctx.request({
-      url: '/auth/user-login',
-      json: { email: user.email, password: user.password },
+    ctx.addSecret(user?.password)
+    const { data } = await ctx.request({
+      url: user ? '/auth/user-login' : '/auth/login',
+      json: user ? { email: user.email, password: user.password } : { api_key: this.apiKey, api_secret: this.apiSecret },
       schema: tradeReadyTokenResponse,
     })
-    return tokenSetFrom(response.data, TOKEN_FIELDS, ctx, label(this, '/auth/user-login'))
+    return { accessToken: data.token, expiresAt: ctx.expiry({ expiresAt: data.expires_at }) }
   }
 
   /** Without an API key there is no X-API-Key to send: the JWT goes to every route (TradeReady accepts it everywhere). */
@@ -78,14 +60,15 @@ class TradeReadyFlow extends JwtFlow {
     return this.apiKey === undefined || isTradeReadyJwtRoute(request.url, this.#base)
   }
 
-  override apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
+  apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
     if (tokens && this.needsToken(request)) request.headers.set('Authorization', `Bearer ${tokens.accessToken}`)
     else if (this.apiKey !== undefined) request.headers.set('X-API-Key', this.apiKey)
     if (this.agentId) request.headers.set('X-Agent-Id', this.agentId)
   }
 
-  override isAuthEndpoint(url: URL): boolean {
-    return super.isAuthEndpoint(url) || /\/auth\/(user-login|register)$/i.test(url.pathname)
+  /** `/auth/login`, `/auth/user-login` and `/auth/register`: a 401 there is never renewed and replayed. */
+  isAuthEndpoint(url: URL): boolean {
+    return /\/auth\/(login|user-login|register)\/*$/i.test(url.pathname)
   }
 
   toError(response: { status: number; headers: Headers; data: unknown; during: 'auth' | 'request' }): AuthError | undefined {
@@ -97,16 +80,12 @@ class TradeReadyFlow extends JwtFlow {
   }
 }
 Object.assign(TradeReadyFlow.prototype, {
-  [CONFIG]: TRADEREADY,
   name: provider,
   packageName: PACKAGE_NAME,
   credentialHeaders: ['X-API-Key', 'X-Agent-Id'],
-  loginHint: LOGIN_HINT,
+  loginHint: `Run \`authmux login tradeready\`, pass { apiKey, apiSecret }, or call userLogin({ email, password }).`,
   // A 401 on a JWT route is renewed and replayed; on an X-API-Key route the key itself was refused.
   replayOn401: TradeReadyFlow.prototype.needsToken,
-  // No refresh endpoint (the engine logs in again) and no logout endpoint.
-  renew: undefined,
-  revoke: undefined,
 })
 
 /** Each strategy's flow, for the shared `rateLimit` getter (a per-strategy getter would give every strategy its own hidden class). */
@@ -125,17 +104,13 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
   const { apiKey: apiKeyOption, apiSecret: apiSecretOption, agentId, baseURL: baseURLOption, loginLimit, ...session } = options
   const apiKey =
     session.storeKey === undefined
-      ? requireOption(apiKeyOption, 'apiKey', {
-          provider,
-          envName: TRADEREADY_API_KEY_ENV,
-          hint: 'Create a key with createTradeReadyAuth.register() or in the TradeReady dashboard, or pass { storeKey } to use a stored session.',
-        })
+      ? requireOption(apiKeyOption, 'apiKey', { provider, envName: TRADEREADY_API_KEY_ENV })
       : optionOrEnv(apiKeyOption, TRADEREADY_API_KEY_ENV)
   const apiSecret = optionOrEnv(apiSecretOption, TRADEREADY_API_SECRET_ENV)
+  // The engine checks the base URL (https, or http to loopback) when the session is created.
   const baseURL = optionOrEnv(baseURLOption, TRADEREADY_API_URL_ENV) ?? TRADEREADY_DEFAULT_BASE_URL
-  assertSecureBaseURL(baseURL, { allowInsecureHttp: session.allowInsecureHttp ?? false, provider, packageName: PACKAGE_NAME })
-  if (agentId !== undefined && agentId.trim() === '') {
-    throw new ConfigError(`${PACKAGE_NAME}: agentId is empty — pass the agent's UUID or leave agentId out.`, { provider, field: 'agentId' })
+  if (agentId?.trim() === '') {
+    throw new ConfigError(`${PACKAGE_NAME}: agentId is empty — pass the agent's UUID or leave it out.`, { provider, field: 'agentId' })
   }
 
   const flow = Object.assign(new TradeReadyFlow(), {
@@ -153,12 +128,15 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
     userLogin: {
       value: async (credentials: TradeReadyUserCredentials) => {
         const email = credentials?.email?.trim()
-        if (!email) throw new ConfigError(`${PACKAGE_NAME}: userLogin needs { email } — pass the account's email.`, { provider, field: 'email' })
-        if (!credentials.password || credentials.password.length < 8) {
-          throw new ConfigError(`${PACKAGE_NAME}: userLogin needs { password } of 8–72 characters.`, { provider, field: 'password' })
+        const password = credentials?.password
+        if (!email || !password || password.length < 8) {
+          throw new ConfigError(`${PACKAGE_NAME}: userLogin needs { email, password }, the password 8–72 characters.`, {
+            provider,
+            field: email ? 'password' : 'email',
+          })
         }
         const previous = flow.user
-        flow.user = { email, password: credentials.password }
+        flow.user = { email, password }
         try {
           await strategy.login()
         } catch (error) {
