@@ -1,5 +1,5 @@
 import { InvalidCredentialsError, type AuthErrorOptions, type ConfigError } from '@authmux/core'
-import { configError } from './config-error'
+import { configError, orEnv } from './config-error'
 import { PACKAGE_NAME } from './package-name'
 
 /**
@@ -13,21 +13,15 @@ export class KeyRejectedError extends InvalidCredentialsError {
   }
 }
 
-/** Where the key comes from, for messages: `options.apiKey`, or `options.apiKey or <ENV>`. */
-function keySource(envName: string | undefined): string {
-  return envName ? `options.apiKey or ${envName}` : 'options.apiKey'
-}
-
 /** Builds the standard "key invalid or revoked" error for a provider. */
 export function keyRejected(provider: string, envName?: string): KeyRejectedError {
   return new KeyRejectedError(
-    `${PACKAGE_NAME}: ${provider} answered 401 — the API key (${keySource(envName)}) is invalid or revoked; ` +
-      'a static key cannot be refreshed — configure a valid key or create a new one.',
+    `${PACKAGE_NAME}: ${provider} answered 401 — the API key (${orEnv('options.apiKey', envName)}) is invalid or revoked; configure a valid key or create a new one.`,
     { provider },
   )
 }
 
 /** Builds the "no key configured" error for a provider. */
 export function keyMissing(provider: string, envName?: string): ConfigError {
-  return configError(`apiKey is missing — set ${keySource(envName)}.`, 'apiKey', provider)
+  return configError(`apiKey is missing — set ${orEnv('options.apiKey', envName)}.`, 'apiKey', provider)
 }

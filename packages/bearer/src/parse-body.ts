@@ -6,10 +6,11 @@ import { PACKAGE_NAME } from './package-name'
 export function parseBody<S extends z.ZodType>(schema: S, data: unknown, provider: string, what: string): z.infer<S> {
   const result = schema.safeParse(data)
   if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const field = issue ? issue.path.map(String).join('.') : ''
+  // A failed parse always has at least one issue.
+  const issue = result.error.issues[0]!
+  const field = issue.path.map(String).join('.')
   throw new ResponseShapeError(
-    `${PACKAGE_NAME}: the ${provider} ${what} response has an unexpected shape at '${field || '(body)'}' (${issue?.message ?? 'unexpected shape'}) — check baseURL points at the right API version.`,
+    `${PACKAGE_NAME}: the ${provider} ${what} response has an unexpected shape at '${field || '(body)'}' (${issue.message}) — check baseURL points at the right API version.`,
     { provider, field },
   )
 }

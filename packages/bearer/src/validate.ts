@@ -1,12 +1,7 @@
 import { assertSecureBaseURL } from '@authmux/core'
-import { configError } from './config-error'
+import { configError, orEnv } from './config-error'
 import { isValidHeaderName } from './header'
 import { PACKAGE_NAME } from './package-name'
-
-/** `field`, or `field (or ENV)` when an environment variable can supply it. */
-function source(field: string, envName: string | undefined): string {
-  return envName ? `${field} (or ${envName})` : field
-}
 
 /**
  * Checks an API key option: a string without whitespace or control characters (header-safe). Returns undefined
@@ -16,7 +11,7 @@ export function checkApiKey(value: unknown, provider: string, envName?: string):
   if (value === undefined || value === '') return undefined
   if (typeof value !== 'string' || /[\s\u0000-\u001f\u007f]/.test(value)) {
     throw configError(
-      `${source('apiKey', envName)} contains whitespace or control characters (or is not a string) — copy the key again without them.`,
+      `${orEnv('apiKey', envName)} contains whitespace or control characters (or is not a string) — copy the key again without them.`,
       'apiKey',
       provider,
     )
@@ -30,7 +25,7 @@ export function checkApiKey(value: unknown, provider: string, envName?: string):
  */
 export function checkBaseURL(value: unknown, provider: string, allowInsecureHttp: boolean | undefined, envName?: string): string {
   if (typeof value !== 'string' || !/^\s*https?:/i.test(value)) {
-    throw configError(`${source('baseURL', envName)} must be an absolute https URL — pass e.g. 'https://api.example.com'.`, 'baseURL', provider)
+    throw configError(`${orEnv('baseURL', envName)} must be an absolute https URL — pass e.g. 'https://api.example.com'.`, 'baseURL', provider)
   }
   return assertSecureBaseURL(value, { allowInsecureHttp, provider, packageName: PACKAGE_NAME }).href.replace(/\/+$/, '')
 }

@@ -14,8 +14,7 @@ class AionMarketFlow extends BearerFlow {
   override apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
     const { userAgent, requestId } = this
     if (userAgent) request.headers.set('User-Agent', userAgent)
-    if (requestId === true) request.headers.set('X-Request-ID', crypto.randomUUID())
-    else if (typeof requestId === 'function') request.headers.set('X-Request-ID', requestId())
+    if (requestId) request.headers.set('X-Request-ID', requestId === true ? crypto.randomUUID() : requestId())
     super.apply(tokens, request)
   }
 

@@ -1,4 +1,4 @@
-import { AuthError, type AuthStrategy } from '@authmux/core'
+import type { AuthStrategy } from '@authmux/core'
 import type { z } from 'zod'
 import { parseBody } from '../parse-body'
 import { aionMarketError, unwrapEnvelope } from './envelope'
@@ -20,8 +20,10 @@ export async function callAionMarket<S extends z.ZodType>(
   try {
     data = await fetch(path, { method, body })
   } catch (error) {
+    // Only ofetch's FetchError carries a `response`; the engine's typed errors (AuthError) and network failures
+    // do not, and pass through unchanged.
     const status = (error as { response?: Response })?.response?.status
-    if (error instanceof AuthError || status === undefined) throw error
+    if (status === undefined) throw error
     const errorBody = (error as { data?: unknown }).data
     throw aionMarketError(`HTTP ${status} to ${method} ${path}`, errorBody, (errorBody as { code?: unknown } | null)?.code, status)
   }

@@ -3,15 +3,12 @@ import { keyRejected } from '../errors'
 import { PACKAGE_NAME } from '../package-name'
 import { AIONMARKET, AIONMARKET_KEY_ENV } from './options'
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+type Body = Record<string, unknown> | null | undefined
 
 /** The provider's own message from an error body (`msg`, `message`, `error`, `detail`), when it has one. */
 function providerMessage(body: unknown): string | undefined {
-  if (!isRecord(body)) return undefined
   for (const field of ['msg', 'message', 'error', 'detail']) {
-    const value = body[field]
+    const value = (body as Body)?.[field]
     if (typeof value === 'string' && value) return value.slice(0, 200)
   }
   return undefined
@@ -36,13 +33,15 @@ export function aionMarketError(what: string, body: unknown, code: unknown, stat
  * typed error; a body `code` of 401 is the "key invalid or revoked" error.
  */
 export function unwrapEnvelope(body: unknown): unknown {
-  if (!isRecord(body)) return body
-  const hasCode = typeof body.code === 'number' || typeof body.code === 'string'
-  if (!hasCode && typeof body.success !== 'boolean') return body
-  const code = hasCode ? Number(body.code) : undefined
-  if (body.success === false || (code !== undefined && code !== 0 && code !== 200)) {
+  // An array (or a primitive) has neither `code` nor `success`: returned as is.
+  if (typeof body !== 'object' || body === null) return body
+  const { code: rawCode, success } = body as Record<string, unknown>
+  const hasCode = typeof rawCode === 'number' || typeof rawCode === 'string'
+  if (!hasCode && typeof success !== 'boolean') return body
+  const code = hasCode ? Number(rawCode) : undefined
+  if (success === false || (code !== undefined && code !== 0 && code !== 200)) {
     if (code === 401) throw keyRejected(AIONMARKET, AIONMARKET_KEY_ENV)
     throw aionMarketError(code === undefined ? 'an error' : `an error (code ${code})`, body, code)
   }
-  return 'data' in body ? body.data : body
+  return 'data' in body ? (body as { data: unknown }).data : body
 }

@@ -1,11 +1,13 @@
 import { z } from 'zod'
 
-const id = z.union([z.string(), z.number()]).transform(String)
+const stringOrNumber = z.union([z.string(), z.number()])
+const id = stringOrNumber.transform(String)
 const optionalId = id.optional()
 const text = z.string().nullish()
 /** Numbers that may arrive as text; also timestamps, which arrive as ms strings ("1718000000000"), numbers or ISO strings. */
-const numberOrText = z.union([z.number(), z.string()]).nullish()
+const numberOrText = stringOrNumber.nullish()
 const keyValue = z.string().min(1)
+const optionalKey = keyValue.optional()
 
 /** `POST /agents/register` payload. */
 export const registerAgentSchema = z.looseObject({
@@ -22,9 +24,9 @@ export const createApiKeySchema = z
   .looseObject({
     id: optionalId,
     keyName: text,
-    apiKeyCode: keyValue.optional(),
-    apiKey: keyValue.optional(),
-    key: keyValue.optional(),
+    apiKeyCode: optionalKey,
+    apiKey: optionalKey,
+    key: optionalKey,
   })
   .refine((value) => Boolean(value.apiKeyCode ?? value.apiKey ?? value.key), {
     message: 'no apiKeyCode in the response',
