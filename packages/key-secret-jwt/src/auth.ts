@@ -1,6 +1,6 @@
 import { assertSecureBaseURL, createSession, type Session } from '@authmux/core'
 import type { z } from 'zod'
-import { createKeySecretJwtFlow, splitConfig } from './flow'
+import { createKeySecretJwtFlow } from './flow'
 import { PACKAGE_NAME } from './options'
 import type { KeySecretJwtConfig } from './types'
 
@@ -28,5 +28,6 @@ export function createKeySecretJwtAuth<S extends z.ZodType, R extends z.ZodType 
     provider: config.name,
     packageName,
   })
-  return createSession(createKeySecretJwtFlow(config), splitConfig(config))
+  // The config is also the session's options: the engine reads only its `SessionOptions` fields.
+  return createSession(createKeySecretJwtFlow(config), config)
 }

@@ -1,41 +1,10 @@
-import type { AuthFlow, FlowContext, OutgoingRequest, SessionOptions, TokenSet } from '@authmux/core'
+import type { AuthFlow, FlowContext, OutgoingRequest, TokenSet } from '@authmux/core'
 import type { z } from 'zod'
 import { tokenHeader } from './attach'
 import { PACKAGE_NAME } from './options'
 import { normalisePath, pathBelowBase } from './paths'
 import { tokenSetFrom } from './token-set'
 import type { KeySecretJwtConfig } from './types'
-
-/** The keys of `KeySecretJwtConfig` that describe the flow; everything else is a `SessionOptions` field. */
-const FLOW_KEYS = new Set([
-  'name',
-  'baseURL',
-  'loginPath',
-  'loginMethod',
-  'loginBody',
-  'loginHeaders',
-  'responseSchema',
-  'tokenField',
-  'expiresAtField',
-  'expiresInSecondsField',
-  'bodyError',
-  'meta',
-  'revalidate',
-  'logoutPath',
-  'attach',
-  'secrets',
-  'identity',
-  'packageName',
-])
-
-/** Splits a config object into the flow part and the `SessionOptions` part. */
-export function splitConfig<C extends object>(config: C): SessionOptions {
-  const session: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(config)) {
-    if (!FLOW_KEYS.has(key)) session[key] = value
-  }
-  return session as SessionOptions
-}
 
 /** Where a flow keeps its config (a symbol: spread-safe, off `JSON.stringify`). */
 export const CONFIG: unique symbol = Symbol('key-secret-jwt config')

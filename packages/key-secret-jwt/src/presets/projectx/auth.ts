@@ -74,7 +74,7 @@ Object.assign(ProjectXFlow.prototype, {
   name: provider,
   packageName: PACKAGE_NAME,
   refreshWindow: { beforeExpiryMs: PROJECTX_REFRESH_BEFORE_EXPIRY_MS },
-  loginHint: 'Run `authmux login projectx`, or pass { username, apiKey } (or set PROJECT_X_USERNAME and PROJECT_X_API_KEY).',
+  loginHint: 'Run `authmux login projectx`, or pass { username, apiKey } (PROJECT_X_USERNAME, PROJECT_X_API_KEY).',
 })
 
 /**

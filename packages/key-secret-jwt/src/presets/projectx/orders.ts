@@ -17,7 +17,7 @@ export function projectXReplayOn401(request: { url: URL; method: string }, baseU
   if (path === undefined || request.method.toUpperCase() === 'GET' || !isMutatingOrderPath(path)) return true
   const label = `${request.method.toUpperCase()} ${path}`
   return new OrderSubmissionUncertainError(
-    `${PACKAGE_NAME}: ProjectX answered 401 to ${label}; it is not replayed because an order could be placed twice. Check open orders (/Order/searchOpen) before submitting again.`,
+    `${PACKAGE_NAME}: ProjectX answered 401 to ${label}; not replayed, as the order could execute twice. Check open orders (/Order/searchOpen) before resubmitting.`,
     { provider: 'projectx', status: 401, request: label },
   )
 }

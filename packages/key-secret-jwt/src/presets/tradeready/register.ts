@@ -80,15 +80,18 @@ export async function registerTradeReadyAccount(options: TradeReadyRegisterOptio
   return toRegistration(response.data)
 }
 
+/** A nullable field as `string | undefined` (the starting balance may come as a number). */
+const optional = (value: string | number | null | undefined): string | undefined => (value == null ? undefined : String(value))
+
 function toRegistration(data: z.infer<typeof registerResponse>): TradeReadyRegistration {
   const registration: TradeReadyRegistration = {
     accountId: data.account_id,
     apiKey: data.api_key,
     apiSecret: data.api_secret,
-    displayName: data.display_name ?? undefined,
-    startingBalance: data.starting_balance == null ? undefined : String(data.starting_balance),
-    agentId: data.agent_id ?? undefined,
-    agentApiKey: data.agent_api_key ?? undefined,
+    displayName: optional(data.display_name),
+    startingBalance: optional(data.starting_balance),
+    agentId: optional(data.agent_id),
+    agentApiKey: optional(data.agent_api_key),
     message: data.message ?? 'Save your API secret now. It will not be shown again.',
   }
   const safe = (): Record<string, unknown> => ({
