@@ -54,10 +54,13 @@ export interface AionMarketHandle {
   flow: { key: string | undefined }
 }
 
-/** Builds the strategy; the flow stays internal (only the key ring switches its key). */
-export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, internal: { envKey?: boolean } = {}): AionMarketHandle {
+/**
+ * Builds the strategy; the flow stays internal (only the key ring switches its key). `keyFromEnv: false` (the key
+ * ring) ignores `AIONMARKET_API_KEY`.
+ */
+export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, keyFromEnv = true): AionMarketHandle {
   const { apiKey: rawKey, baseURL: rawBase, userAgent, requestId = true, ...session } = options
-  const envKey = internal.envKey === false ? undefined : readEnv(AIONMARKET_KEY_ENV)
+  const envKey = keyFromEnv ? readEnv(AIONMARKET_KEY_ENV) : undefined
   const flow = Object.assign(new AionMarketFlow(), {
     key: checkApiKey(rawKey ?? envKey, AIONMARKET, AIONMARKET_KEY_ENV),
     baseURL: checkBaseURL(

@@ -58,7 +58,7 @@ export function createKeyRing<P extends string>(keys: Record<P, string | undefin
   for (const purpose of purposes) {
     // No environment fallback inside a ring: each purpose names its own key.
     const apiKey = keys[purpose] || undefined
-    handles.set(purpose, buildAionMarketAuth({ ...shared, apiKey, storeKey: `${storeKeyPrefix}:${purpose}` }, { envKey: false }))
+    handles.set(purpose, buildAionMarketAuth({ ...shared, apiKey, storeKey: `${storeKeyPrefix}:${purpose}` }, false))
   }
   const rotations = new Map<P, Promise<RotatedKey>>()
   const now = shared.now ?? Date.now
