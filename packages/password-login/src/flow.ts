@@ -9,22 +9,23 @@ import type { PasswordLoginConfig } from './types'
 /** Default error-message prefix. */
 export const PACKAGE_NAME = '@authmux/password-login'
 
-/** Where a flow keeps its config and its encoded password (symbols: spread-safe, off `JSON.stringify`). */
-const CONFIG = Symbol('config')
-const ENCODED = Symbol('encoded password')
+/** Where a flow keeps its encoded password (a symbol: spread-safe, off `JSON.stringify`). */
+const ENCODED = Symbol()
 
-/** A password-login flow: `AuthFlow` plus its config; the methods below are shared by every flow (`this` = the flow). */
-interface LoginFlow extends AuthFlow {
-  [CONFIG]: LoginConfig
-  /** The encoded password, computed at most once per flow (a failed encoding is retried on the next login). */
-  [ENCODED]?: Promise<string> | undefined
-}
+/**
+ * A password-login flow inherits its config (its prototype: `name`, `baseURL`, `toError` … are read from there) and
+ * adds the `AuthFlow` methods below, shared by every flow (`this` = the flow).
+ */
+type LoginFlow = AuthFlow &
+  LoginConfig & {
+    /** The encoded password, computed at most once per flow (a failed encoding is retried on the next login). */
+    [ENCODED]?: Promise<string> | undefined
+  }
 
 function acquire(this: LoginFlow, ctx: FlowContext): Promise<TokenSet> {
-  const config = this[CONFIG]
-  const password = config.password as string
-  const encode = config.encodePassword
-  return passwordLogin(config, ctx, () =>
+  const password = this.password as string
+  const encode = this.encodePassword
+  return passwordLogin(this, ctx, () =>
     encode
       ? (this[ENCODED] ??= encode(password).then(
           (value) => {
@@ -41,7 +42,7 @@ function acquire(this: LoginFlow, ctx: FlowContext): Promise<TokenSet> {
 }
 
 function apply(this: LoginFlow, tokens: TokenSet | undefined, request: OutgoingRequest): void {
-  applyTokens(this[CONFIG], tokens, request.headers)
+  applyTokens(this, tokens, request.headers)
 }
 
 /** The steps that talk to auth endpoints. */
@@ -49,8 +50,7 @@ const stepsOf = (config: PasswordLoginConfig) => [config.login, config.otpStep, 
 
 /** Asked only on a 401, so the step URLs are resolved then. */
 function isAuthEndpoint(this: LoginFlow, url: URL): boolean {
-  const config = this[CONFIG]
-  return stepsOf(config).some((step) => step && new URL(step.url, config.baseURL).pathname === url.pathname)
+  return stepsOf(this).some((step) => step && new URL(step.url, this.baseURL).pathname === url.pathname)
 }
 
 /**
@@ -65,15 +65,8 @@ export function createPasswordLoginFlow(input: PasswordLoginConfig): AuthFlow {
 
 /** Internal: the flow of a config the caller owns (a preset's), without copying it. */
 export function passwordLoginFlow(config: LoginConfig): AuthFlow {
-  const flow: LoginFlow = {
-    [CONFIG]: config,
-    name: config.name,
-    packageName: config.packageName,
-    baseURL: config.baseURL,
-    authOrigins: config.authOrigins,
-    credentialHeaders: config.credentialHeaders,
+  return Object.assign(Object.create(config) as LoginFlow, {
     refreshWindow: config.defaultRefreshWindow,
-    toError: config.toError,
     secrets: [config.password, ...Object.values(config.extraCookies ?? {})],
     identity: config.email?.trim().toLowerCase() || 'default',
     // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
@@ -84,37 +77,29 @@ export function passwordLoginFlow(config: LoginConfig): AuthFlow {
     isAuthEndpoint,
     renew: config.refresh && renew,
     revoke: config.logoutStep && revoke,
-  }
-  return flow
+  })
 }
 
 async function renew(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
-  const config = this[CONFIG]
   const token = tokens.refreshToken
-  if (!token) {
-    throw new TokenExpiredError(`${config.packageName}: the ${config.name} session has no refresh token; a new login is needed.`, {
-      provider: config.name,
-    })
-  }
-  const step = config.refresh!
+  if (!token) throw new TokenExpiredError(`${this.packageName}: the ${this.name} session has no refresh token; log in again.`, { provider: this.name })
+  const step = this.refresh!
   const send = step.send ?? { as: 'json', field: 'refreshToken' }
   const response = await sendStep(
     ctx,
-    config,
+    this,
     step,
     send.as === 'json' ? { [send.field]: token } : undefined,
     send.as === 'bearer' && { Authorization: `Bearer ${token}` },
     send.as === 'cookies' && { ...(send.access && { [send.access]: tokens.accessToken }), [send.refresh]: token },
   )
-  return readTokens(response, config, ctx, 'refresh')
+  return readTokens(response, this, ctx, 'refresh')
 }
 
 async function revoke(this: LoginFlow, tokens: TokenSet, ctx: FlowContext): Promise<void> {
-  const config = this[CONFIG]
-  const step = config.logoutStep!
-  const headers = new Headers(config.authHeaders)
-  applyTokens(config, tokens, headers)
-  await ctx.request({ url: step.url, method: step.method, headers: Object.fromEntries(headers) })
+  const headers = new Headers(this.authHeaders)
+  applyTokens(this, tokens, headers)
+  await ctx.request({ url: this.logoutStep!.url, method: this.logoutStep!.method, headers: Object.fromEntries(headers) })
 }
 
 /** Adds `requestHeaders` (unless set), `extraCookies` and the tokens as `config.attach` says. */
@@ -128,7 +113,7 @@ function applyTokens(config: LoginConfig, tokens: TokenSet | undefined, headers:
   } else if (tokens && attach.as === 'header') {
     headers.set(attach.header ?? 'Authorization', attach.scheme === '' ? tokens.accessToken : `${attach.scheme ?? 'Bearer'} ${tokens.accessToken}`)
   }
-  // Ours replace same-named cookies already in the header (e.g. on a replay).
+  // Ours replace same-named cookies the caller put in the header.
   const kept = (headers.get('cookie') ?? '')
     .split(';')
     .map((part) => part.trim())

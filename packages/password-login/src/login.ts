@@ -19,18 +19,15 @@ export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encod
   const { name: provider, packageName, email, login, otpStep } = config
   const help = config.otpHelp ? ` ${config.otpHelp}` : ''
   const otpRequired = () =>
-    new OtpRequiredError(`${packageName}: ${provider} login needs a one-time code and no otp callback was given. Pass { otp: async () => code }.${help}`, {
+    new OtpRequiredError(`${packageName}: ${provider} login needs a one-time code: pass { otp: async () => code }.${help}`, {
       provider,
     })
   if (!email || !config.password) {
     const field = email ? 'password' : 'email'
-    throw new ConfigError(
-      `${packageName}: cannot log in to ${provider} — ${field} is missing. ${config.credentialsHelp ?? 'Pass { email, password }.'}${help}`,
-      {
-        provider,
-        field,
-      },
-    )
+    throw new ConfigError(`${packageName}: ${field} is missing to log in to ${provider}. ${config.credentialsHelp ?? 'Pass { email, password }.'}${help}`, {
+      provider,
+      field,
+    })
   }
   if (otpStep?.required && !config.otp) throw otpRequired()
 
@@ -42,7 +39,7 @@ export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encod
   ctx.addSecret(otpToken)
 
   if (!otpStep) {
-    throw new ResponseShapeError(`${packageName}: ${provider} asked for a one-time code but no otpStep is configured; add one.`, {
+    throw new ResponseShapeError(`${packageName}: ${provider} asked for a one-time code; configure otpStep.`, {
       provider,
       field: describeLocation(login.otpToken),
       status: step1.status,
@@ -52,7 +49,7 @@ export async function passwordLogin(config: LoginConfig, ctx: FlowContext, encod
   const code = String((await config.otp()) ?? '').trim()
   ctx.addSecret(code)
   if (!code) {
-    throw new ConfigError(`${packageName}: the otp callback returned an empty code for ${provider}. Return the code from the login email.`, {
+    throw new ConfigError(`${packageName}: the otp callback returned an empty code for ${provider}; return the emailed code.`, {
       provider,
       field: 'otp',
     })

@@ -20,11 +20,14 @@ export function pickToken(response: FlowResponse, location: TokenLocation | unde
     const value = body[field]
     if (value === undefined || value === null || value === '') continue
     if (typeof value !== 'string') {
-      throw new ResponseShapeError(`${config.packageName}: ${config.name} answered a ${typeof value} in field "${field}" where a token string was expected.`, {
-        provider: config.name,
-        field,
-        status: response.status,
-      })
+      throw new ResponseShapeError(
+        `${config.packageName}: ${config.name} sent a ${typeof value} in field "${field}", not a token string; please report this API change.`,
+        {
+          provider: config.name,
+          field,
+          status: response.status,
+        },
+      )
     }
     return value
   }

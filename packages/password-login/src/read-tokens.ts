@@ -14,7 +14,7 @@ export function readTokens(response: FlowResponse, config: LoginConfig, ctx: Flo
   const accessToken = pickToken(response, access, config)
   if (!accessToken) {
     throw new ResponseShapeError(
-      `${config.packageName}: the ${config.name} ${step} response carried no access token (looked for ${describeLocation(access)}). The provider may have changed its API; please report it.`,
+      `${config.packageName}: no access token in the ${config.name} ${step} response (looked for ${describeLocation(access)}); please report this API change.`,
       { provider: config.name, field: access.fields?.[0] ?? access.cookies?.[0] ?? '', status: response.status },
     )
   }

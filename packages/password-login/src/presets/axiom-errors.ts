@@ -4,7 +4,7 @@ import { PACKAGE_NAME } from '../flow'
 
 /** How to get tokens without a direct API login; appended to messages that can't be fixed by retrying. */
 export const AXIOM_TOKEN_IMPORT_HELP =
-  'Or import tokens from a logged-in browser session: copy the auth-access-token and auth-refresh-token cookies from axiom.trade and call auth.setTokens({ accessToken, refreshToken }), or set AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.'
+  'Or import the auth-access-token and auth-refresh-token cookies of a logged-in axiom.trade browser session with auth.setTokens({ accessToken, refreshToken }) or AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.'
 
 /**
  * Axiom refused step 1 because it requires a Cloudflare Turnstile token (`{"error":"Turnstile token is required"}`).
@@ -13,10 +13,12 @@ export const AXIOM_TOKEN_IMPORT_HELP =
 export class AxiomTurnstileRequiredError extends ProviderError {
   override name = 'AxiomTurnstileRequiredError'
   constructor(options: AuthErrorOptions = {}) {
-    super(
-      `${PACKAGE_NAME}: Axiom requires a Cloudflare Turnstile token to log in with a password. Pass { turnstileToken } (solved in a browser on axiom.trade). ${AXIOM_TOKEN_IMPORT_HELP}`,
-      { provider: 'axiom', providerCode: 'TURNSTILE_REQUIRED', ...options, code: 'TURNSTILE_REQUIRED' },
-    )
+    super(`${PACKAGE_NAME}: Axiom requires a Cloudflare Turnstile token: pass { turnstileToken } solved in a browser. ${AXIOM_TOKEN_IMPORT_HELP}`, {
+      provider: 'axiom',
+      providerCode: 'TURNSTILE_REQUIRED',
+      ...options,
+      code: 'TURNSTILE_REQUIRED',
+    })
   }
 }
 
@@ -31,14 +33,11 @@ export function axiomToError({ status, data, during }: { status: number; data: u
   const options = { provider: 'axiom', status }
   if (/turnstile token is required/i.test(message)) return new AxiomTurnstileRequiredError({ status })
   if (/invalid email or password/i.test(message)) {
-    return new InvalidCredentialsError(
-      `${PACKAGE_NAME}: Axiom rejected the email or password (HTTP ${status}). Check AXIOM_EMAIL / AXIOM_PASSWORD (or the email and password options).`,
-      options,
-    )
+    return new InvalidCredentialsError(`${PACKAGE_NAME}: Axiom rejected the email or password (HTTP ${status}); check AXIOM_EMAIL and AXIOM_PASSWORD.`, options)
   }
   if (/otp|code/i.test(message) && status >= 400 && status < 500) {
     return new InvalidCredentialsError(
-      `${PACKAGE_NAME}: Axiom rejected the one-time code (HTTP ${status}: ${message}). Log in again and enter the newest code from the login email.`,
+      `${PACKAGE_NAME}: Axiom rejected the one-time code (HTTP ${status}: ${message}); log in again with the newest code.`,
       options,
     )
   }

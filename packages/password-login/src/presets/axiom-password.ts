@@ -18,7 +18,7 @@ export const AXIOM_PASSWORD_KEY_BYTES = 32
 export async function axiomPasswordHash(password: string): Promise<string> {
   const subtle = globalThis.crypto?.subtle
   if (!subtle) {
-    throw new ConfigError(`${PACKAGE_NAME}: Web Crypto (crypto.subtle) is not available in this runtime; use Node 20+ or a runtime with Web Crypto.`, {
+    throw new ConfigError(`${PACKAGE_NAME}: crypto.subtle is missing; use Node 20+ or a runtime with Web Crypto.`, {
       provider: 'axiom',
     })
   }

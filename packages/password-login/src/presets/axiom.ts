@@ -1,5 +1,5 @@
 import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
-import type { Session, SessionOptions } from '@authmux/core'
+import type { AuthFlow, Session, SessionOptions } from '@authmux/core'
 import type { LoginBodyInput, LoginStepConfig } from '../types'
 import { PACKAGE_NAME, passwordLoginFlow } from '../flow'
 import type { LoginConfig } from '../login'
@@ -24,7 +24,7 @@ export const AXIOM_HOSTS = {
 export const AXIOM_REFRESH_BEFORE_EXPIRY_MS = 2 * 60_000
 
 const AXIOM_CREDENTIALS_HELP = 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.'
-const AXIOM_OTP_HELP = `To log in once interactively run \`authmux login axiom\` and reuse the saved tokens through the same store. ${AXIOM_TOKEN_IMPORT_HELP}`
+const AXIOM_OTP_HELP = `Or run \`authmux login axiom\` once and share its store. ${AXIOM_TOKEN_IMPORT_HELP}`
 
 /** Login step 1's body; a strategy's `turnstileToken` (on its config) goes with it when given. */
 const loginBody = (input: LoginBodyInput, config: { turnstileToken?: string }) => ({
@@ -40,7 +40,7 @@ const OTP_COOKIE = 'auth-otp-login-token'
 const TOKEN_COOKIES = { as: 'cookies', access: ACCESS_COOKIE, refresh: REFRESH_COOKIE } as const
 
 /** Everything of an Axiom flow config but the credentials, for one set of hosts (`base`: one origin for all). */
-function axiomSteps(base: string | undefined): LoginConfig {
+function axiomSteps(base: string | undefined): LoginConfig & Pick<AuthFlow, 'loginHint'> {
   const api = base ?? AXIOM_HOSTS.api
   return {
     name: 'axiom',
@@ -70,10 +70,11 @@ function axiomSteps(base: string | undefined): LoginConfig {
     },
     refresh: { url: `${api}/refresh-access-token`, send: TOKEN_COOKIES },
     attach: TOKEN_COOKIES,
-    credentialHeaders: ['Cookie'],
     defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
     toError: axiomToError,
     otpHelp: AXIOM_OTP_HELP,
+    // Inherited by the flow: appended by the engine to its signed-out errors (no credentials, or the refresh token was refused).
+    loginHint: `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`,
     credentialsHelp: AXIOM_CREDENTIALS_HELP,
   }
 }
@@ -143,18 +144,14 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   const accessToken = orEnv(options.accessToken, 'AXIOM_ACCESS_TOKEN')
   const refreshToken = orEnv(options.refreshToken, 'AXIOM_REFRESH_TOKEN')
   const { otp, turnstileToken } = options
-  const fail = (field: string, message: string) => {
-    throw new ConfigError(`${PACKAGE_NAME}: ${message}`, { provider: 'axiom', field })
+  /** A `ConfigError` naming the field and the fix unless `ok`. */
+  const check = (ok: unknown, field: string, fix: string) => {
+    if (!ok) throw new ConfigError(`${PACKAGE_NAME}: ${fix}.`, { provider: 'axiom', field })
   }
-  if (password && !email) fail('email', 'a password was given without an email — pass { email } or set AXIOM_EMAIL.')
-  if (otp && !password) fail('password', 'an otp callback was given without a password — pass { password } or set AXIOM_PASSWORD.')
-  if (otp !== undefined && typeof otp !== 'function') fail('otp', 'otp must be a function returning the emailed code: { otp: async () => code }.')
-  if (refreshToken && !accessToken) {
-    fail(
-      'accessToken',
-      'a refresh token was given without an access token — pass both { accessToken, refreshToken } or set AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.',
-    )
-  }
+  check(!password || email, 'email', 'password needs email: pass { email } or set AXIOM_EMAIL')
+  check(!otp || password, 'password', 'otp needs password: pass { password } or set AXIOM_PASSWORD')
+  check(otp === undefined || typeof otp === 'function', 'otp', 'otp must be a function: { otp: async () => code }')
+  check(!refreshToken || accessToken, 'accessToken', 'refreshToken needs accessToken: pass { accessToken } or set AXIOM_ACCESS_TOKEN')
 
   const base = options.baseURL?.replace(/\/+$/, '')
   const store = options.store ?? new MemoryTokenStore()
@@ -169,8 +166,6 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   })
   const flow = passwordLoginFlow(config)
   flow.secrets!.push(turnstileToken, accessToken, refreshToken)
-  // Appended by the engine to its signed-out errors (no credentials configured, or the refresh token was refused).
-  flow.loginHint = `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`
   const imported = accessToken ? { accessToken, refreshToken } : undefined
 
   // The options are also the engine's `SessionOptions` (it reads only those fields and keeps them private).
