@@ -1,4 +1,4 @@
-import { ConfigError } from '@authmux/core'
+import { configError } from './config-error'
 import { constantTimeEqual } from './constant-time'
 
 /** Input of {@link verifyWebhookSignature}. */
@@ -11,23 +11,16 @@ export interface VerifyWebhookSignatureInput {
   secret: string
 }
 
-function toBytes(payload: string | Uint8Array | ArrayBuffer): Uint8Array<ArrayBuffer> {
-  if (typeof payload === 'string') return new TextEncoder().encode(payload)
-  if (payload instanceof ArrayBuffer) return new Uint8Array(payload.slice(0))
-  return new Uint8Array(payload)
-}
-
-function hexToBytes(hex: string): Uint8Array | undefined {
-  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) return undefined
-  const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)
-  return out
+function encode(text: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(text)
 }
 
 /** HMAC-SHA256 of `payload` under `secret`, as lower-case hex (Web Crypto). */
 export async function computeWebhookSignature(payload: string | Uint8Array | ArrayBuffer, secret: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, toBytes(payload)))
+  const key = await crypto.subtle.importKey('raw', encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  // A copy of a Uint8Array (its buffer may be shared or larger than the view); a view over an ArrayBuffer.
+  const bytes = typeof payload === 'string' ? encode(payload) : new Uint8Array(payload as ArrayBuffer)
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes))
   return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
@@ -38,11 +31,15 @@ export async function computeWebhookSignature(payload: string | Uint8Array | Arr
 export async function verifyWebhookSignature(input: VerifyWebhookSignatureInput): Promise<boolean> {
   const { payload, signature, secret } = input
   if (typeof secret !== 'string' || secret === '') {
-    throw new ConfigError('@authmux/bearer: verifyWebhookSignature needs the webhook secret — pass { secret }.', { field: 'secret' })
+    throw configError('verifyWebhookSignature needs the webhook secret — pass { secret }.', 'secret')
   }
   if (typeof signature !== 'string') return false
-  const given = hexToBytes(signature.trim().replace(/^sha256=/i, ''))
-  if (!given) return false
-  const expected = hexToBytes(await computeWebhookSignature(payload, secret))!
-  return constantTimeEqual(expected, given)
+  // Compared as lower-case hex text: a malformed, truncated or padded signature can never equal the expected digest.
+  const given = encode(
+    signature
+      .trim()
+      .replace(/^sha256=/i, '')
+      .toLowerCase(),
+  )
+  return constantTimeEqual(encode(await computeWebhookSignature(payload, secret)), given)
 }

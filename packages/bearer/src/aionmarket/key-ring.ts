@@ -1,6 +1,6 @@
 import { fingerprint } from '@authmux/core'
 import { configError } from '../config-error'
-import { keyMissing } from '../errors'
+import { omitUndefined } from '../omit-undefined'
 import { PACKAGE_NAME } from '../package-name'
 import { checkApiKey } from '../validate'
 import { buildAionMarketAuth, type AionMarketAuth, type AionMarketHandle } from './auth'
@@ -76,17 +76,17 @@ export function createKeyRing<P extends string>(keys: Record<P, string | undefin
     await auth.ensureValid()
     const previous = auth.accessToken
     const created = await auth.createApiKey(keyName)
-    // Switch: persisted first, then every request that starts from now on uses the new key.
-    const key = checkApiKey(created.apiKey, AIONMARKET)
-    if (!key) throw keyMissing(AIONMARKET)
+    // Switch: persisted first, then every request that starts from now on uses the new key. The response schema
+    // guarantees a non-empty key; the check still refuses one a header could not carry.
+    const key = checkApiKey(created.apiKey, AIONMARKET)!
     await auth.setTokens({ accessToken: key })
     flow.key = key
-    const result: RotatedKey = {
+    const result = omitUndefined<RotatedKey>({
       purpose,
       keyName: created.keyName,
-      fingerprint: await fingerprint(created.apiKey),
-      ...(previous ? { previousFingerprint: await fingerprint(previous) } : {}),
-    }
+      fingerprint: await fingerprint(key),
+      previousFingerprint: previous ? await fingerprint(previous) : undefined,
+    })
     shared.logger?.info?.(`${PACKAGE_NAME}: rotated the ${purpose} key`, {
       provider: AIONMARKET,
       purpose,
