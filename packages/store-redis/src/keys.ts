@@ -16,16 +16,7 @@ export function redisNames(prefix: string): RedisNames {
   }
 }
 
-/** What goes over the channel. */
-export type ChannelMessage = { type: 'set'; key: string; issuedAt?: number } | { type: 'delete'; key: string } | { type: 'unlock'; key: string }
+/** What goes over the channel: `{"type","key"}`, plus `issuedAt` (epoch ms) for a `set` when known. */
+export type ChannelMessageType = 'set' | 'delete' | 'unlock'
 
-export function parseMessage(text: string): ChannelMessage | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<ChannelMessage>
-    if (typeof value?.key !== 'string') return undefined
-    if (value.type === 'set' || value.type === 'delete' || value.type === 'unlock') return value as ChannelMessage
-  } catch {
-    // not ours
-  }
-  return undefined
-}
+export const channelMessage = (type: ChannelMessageType, key: string, issuedAt?: number): string => JSON.stringify({ type, key, issuedAt })

@@ -1,10 +1,9 @@
-import { ConfigError, decodeStoreKey, type StoreKeyInput } from '@authmux/core'
+import { ConfigError, decodeStoreKey, type StoreKeyInput } from './deps'
 import type { RedisTokenStoreOptions } from './types'
 
 export const PACKAGE_NAME = '@authmux/store-redis'
-export const ENV_URL = 'AUTHMUX_REDIS_URL'
-export const ENV_KEY = 'AUTHMUX_STORE_KEY'
-export const DEFAULT_URL = 'redis://127.0.0.1:6379'
+const ENV_URL = 'AUTHMUX_REDIS_URL'
+const ENV_KEY = 'AUTHMUX_STORE_KEY'
 
 export interface ResolvedOptions {
   /** Connection URL (only when the store opens its own connection). */
@@ -22,83 +21,64 @@ export interface ResolvedOptions {
   whenUnavailable: 'run-unlocked' | 'throw'
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim()
-}
+const configError = (field: string, text: string) => new ConfigError(`${PACKAGE_NAME}: ${field} ${text}`, { field })
 
-function positiveMs(value: number | undefined, field: string, fallback: number, min = 1): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ConfigError(`${PACKAGE_NAME}: ${field} must be a number of milliseconds ≥ ${min}.`, { field })
-  }
-  return value
-}
-
-/** `redis://host:port/db` with the password (and user) left out, so it can go into messages. */
-export function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`
-  } catch {
-    return 'redis (unparsable URL)'
-  }
-}
-
-function checkUrl(url: string, field: string): string {
-  let parsed: URL
+/** Checks a Redis URL and returns it without its password (and user), so it can go into messages. */
+function locationOf(url: string, field: string): string {
+  let parsed: URL | undefined
   try {
     parsed = new URL(url)
-  } catch {
-    throw new ConfigError(`${PACKAGE_NAME}: ${field} is not a valid URL — use redis://[:password@]host:port/db (or rediss:// for TLS).`, { field })
+  } catch {}
+  if (parsed?.protocol !== 'redis:' && parsed?.protocol !== 'rediss:') {
+    throw configError(field, 'must be a redis:// or rediss:// URL (redis://:password@host:6379/0).')
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new ConfigError(`${PACKAGE_NAME}: ${field} must start with redis:// or rediss:// (TLS), e.g. redis://:password@127.0.0.1:6379/0.`, { field })
-  }
-  return url
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`
 }
 
 /** Validates options eagerly: a bad key, URL or duration is a `ConfigError` naming the option or env variable. */
 export function resolveOptions(options: RedisTokenStoreOptions): ResolvedOptions {
+  /** The duration option `field`, at least `min` ms; `fallback` when not given. */
+  const ms = (field: `${string}Ms` & keyof RedisTokenStoreOptions, fallback: number, min = 1): number => {
+    const value = options[field] as number | undefined
+    if (value === undefined) return fallback
+    if (!Number.isFinite(value) || value < min) throw configError(field, `must be a number of milliseconds ≥ ${min}.`)
+    return value
+  }
   const env = options.env ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {}
+  const fromEnv = (name: string) => env[name]?.trim() || undefined
   let url: string | undefined
+  let location = 'redis (client given)'
   if (!options.client) {
-    if (options.url !== undefined) url = checkUrl(options.url, 'url')
-    else if (nonEmpty(env[ENV_URL]) !== undefined) url = checkUrl(nonEmpty(env[ENV_URL])!, ENV_URL)
-    else url = DEFAULT_URL
+    const envUrl = fromEnv(ENV_URL)
+    url = options.url !== undefined ? options.url : (envUrl ?? 'redis://127.0.0.1:6379')
+    location = locationOf(url, options.url === undefined && envUrl !== undefined ? ENV_URL : 'url')
   }
-  let key: StoreKeyInput
-  const envKey = nonEmpty(env[ENV_KEY])
-  if (options.key !== undefined) {
-    key =
-      typeof options.key === 'object' && !(options.key instanceof Uint8Array) && !(options.key instanceof ArrayBuffer)
-        ? options.key
-        : decodeStoreKey(options.key, { field: 'key', packageName: PACKAGE_NAME })
-  } else if (envKey !== undefined) {
-    key = decodeStoreKey(envKey, { field: ENV_KEY, packageName: PACKAGE_NAME })
-  } else {
-    throw new ConfigError(
-      `${PACKAGE_NAME}: the encryption key is missing — pass { key } or set ${ENV_KEY} to 32 random bytes (base64/base64url/hex), the same in every process of the fleet; generate one with \`openssl rand -base64 32\`.`,
-      { field: 'key' },
-    )
+  let key = options.key
+  const origin = { field: key === undefined ? ENV_KEY : 'key', packageName: PACKAGE_NAME }
+  if (key === undefined) {
+    key = fromEnv(ENV_KEY)
+    if (key === undefined) {
+      throw configError('key', `is missing — pass { key } or set ${ENV_KEY} to \`openssl rand -base64 32\`, the same in every process.`)
+    }
   }
+  // A CryptoKey is used as given; bytes and strings are decoded now, so a bad key fails at construction.
+  if (typeof key !== 'object' || key instanceof Uint8Array || key instanceof ArrayBuffer) key = decodeStoreKey(key, origin)
   const prefix = options.prefix ?? 'authmux:'
-  if (typeof prefix !== 'string') throw new ConfigError(`${PACKAGE_NAME}: prefix must be a string such as 'authmux:'.`, { field: 'prefix' })
-  const lockTtlMs = positiveMs(options.lockTtlMs, 'lockTtlMs', 10_000, 30)
+  if (typeof prefix !== 'string') throw configError('prefix', "must be a string such as 'authmux:'.")
+  const lockTtlMs = ms('lockTtlMs', 10_000, 30)
   const whenUnavailable = options.whenUnavailable ?? 'run-unlocked'
-  if (whenUnavailable !== 'run-unlocked' && whenUnavailable !== 'throw') {
-    throw new ConfigError(`${PACKAGE_NAME}: whenUnavailable must be 'run-unlocked' or 'throw'.`, { field: 'whenUnavailable' })
-  }
+  if (whenUnavailable !== 'run-unlocked' && whenUnavailable !== 'throw') throw configError('whenUnavailable', "must be 'run-unlocked' or 'throw'.")
   return {
     url,
-    location: url ? describeUrl(url) : 'redis (client given)',
+    location,
     key,
     prefix,
     lockTtlMs,
-    lockWaitMs: positiveMs(options.lockWaitMs, 'lockWaitMs', 30_000, 0),
-    lockPollMs: positiveMs(options.lockPollMs, 'lockPollMs', Math.min(Math.max(lockTtlMs / 5, 20), 500), 10),
-    commandTimeoutMs: positiveMs(options.commandTimeoutMs, 'commandTimeoutMs', 2_000),
-    connectTimeoutMs: positiveMs(options.connectTimeoutMs, 'connectTimeoutMs', 2_000),
-    unavailableWaitMs: positiveMs(options.unavailableWaitMs, 'unavailableWaitMs', 1_000, 0),
+    lockWaitMs: ms('lockWaitMs', 30_000, 0),
+    lockPollMs: ms('lockPollMs', Math.min(Math.max(lockTtlMs / 5, 20), 500), 10),
+    commandTimeoutMs: ms('commandTimeoutMs', 2_000),
+    connectTimeoutMs: ms('connectTimeoutMs', 2_000),
+    unavailableWaitMs: ms('unavailableWaitMs', 1_000, 0),
     whenUnavailable,
   }
 }

@@ -1,13 +1,12 @@
-import { importStoreKey, openTokenSet, sealTokenSet, StoreError, type TokenSet } from '@authmux/core'
-import type { Redis } from 'ioredis'
-import { ChangeHub } from './change-hub'
+import { createChangeHub } from './change-hub'
 import { openConnection, whenReady } from './connection'
+import { importStoreKey, openTokenSet, sealTokenSet, StoreError, type StoreErrorCode, type TokenSet } from './deps'
 import { toStoreError } from './errors'
-import { redisNames } from './keys'
+import { channelMessage, redisNames } from './keys'
 import { withRedisLock } from './lock'
 import { PACKAGE_NAME, resolveOptions } from './options'
 import { DELETE_AND_PUBLISH, SET_IF_NEWER } from './scripts'
-import type { RedisTokenStore, RedisTokenStoreOptions, TokenChange } from './types'
+import type { RedisTokenStore, RedisTokenStoreOptions } from './types'
 
 /**
  * Creates a `TokenStore` in Redis for a fleet of processes sharing one credential.
@@ -24,14 +23,21 @@ import type { RedisTokenStore, RedisTokenStoreOptions, TokenChange } from './typ
  */
 export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): RedisTokenStore {
   const resolved = resolveOptions(options)
-  const names = redisNames(resolved.prefix)
-  const location = resolved.location
-  const ownsClient = !options.client
-  const redis: Redis = options.client ?? openConnection(resolved.url!, resolved)
+  const { location, prefix, connectTimeoutMs } = resolved
+  const names = redisNames(prefix)
+  const { client } = options
+  const redis = client ?? openConnection(resolved.url!, resolved)
   // Failures surface through the commands that fail; without a listener ioredis would print every reconnect attempt.
-  if (ownsClient) redis.on('error', () => {})
-  const ready = () => whenReady(redis, resolved.connectTimeoutMs)
-  const hub = new ChangeHub(redis, names.channel, location, resolved.connectTimeoutMs)
+  if (!client) redis.on('error', () => {})
+  const hub = createChangeHub(redis, names.channel, location, connectTimeoutMs)
+  async function run<T>(what: string, command: () => Promise<T>): Promise<T> {
+    try {
+      await whenReady(redis, connectTimeoutMs)
+      return await command()
+    } catch (error) {
+      throw toStoreError(error, what, location)
+    }
+  }
 
   const listeners = new Set<(error: StoreError) => void>()
   if (options.onError) listeners.add(options.onError)
@@ -46,90 +52,58 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
   }
 
   let cryptoKey: Promise<CryptoKey> | undefined
-  const key = () => (cryptoKey ??= importStoreKey(resolved.key, { field: 'key', packageName: PACKAGE_NAME }))
+  const key = () => (cryptoKey ??= importStoreKey(resolved.key, { packageName: PACKAGE_NAME }))
 
   async function get(credentialKey: string): Promise<TokenSet | undefined> {
     const redisKey = names.token(credentialKey)
-    let sealed: string | null
-    try {
-      await ready()
-      sealed = await redis.hget(redisKey, 'v')
-    } catch (error) {
-      const storeError = toStoreError(error, `read ${credentialKey}`, location)
-      if (storeError.code === 'STORE_IO' && /WRONGTYPE/.test(String((error as Error)?.message))) {
-        report(
-          new StoreError(`${PACKAGE_NAME}: ${redisKey} is not an authmux token entry — it is ignored and a fresh login follows.`, {
-            code: 'STORE_CORRUPT',
-            location: redisKey,
-          }),
-        )
-        return undefined
-      }
-      throw storeError
-    }
-    if (sealed === null) return undefined
+    const ignore = (code: StoreErrorCode, why: string, cause?: unknown): undefined =>
+      void report(new StoreError(`${PACKAGE_NAME}: token entry ${redisKey} ${why} — ignored; a fresh login follows.`, { code, location: redisKey, cause }))
+    const sealed = await run(`read ${credentialKey}`, () =>
+      // A key of another type under our name (WRONGTYPE) is foreign data: treated like a corrupt entry.
+      redis.hget(redisKey, 'v').catch((error: Error) => {
+        if (/^WRONGTYPE/.test(error?.message)) return false as const
+        throw error
+      }),
+    )
+    if (sealed === false) return ignore('STORE_CORRUPT', 'is not an authmux token entry')
+    if (sealed === null) return
     try {
       return await openTokenSet(await key(), sealed, credentialKey)
     } catch (error) {
-      const code = error instanceof StoreError ? error.code : 'STORE_CORRUPT'
-      const why =
-        code === 'STORE_DECRYPT'
-          ? 'failed authentication (a different AUTHMUX_STORE_KEY, tampered data, or a value copied from another credential key)'
-          : 'is corrupt'
-      report(
-        new StoreError(`${PACKAGE_NAME}: the token entry ${redisKey} ${why} — it is ignored and a fresh login follows.`, {
-          code,
-          location: redisKey,
-          cause: error,
-        }),
-      )
-      return undefined
-    }
-  }
-
-  async function set(credentialKey: string, tokens: TokenSet): Promise<void> {
-    const issuedAt = tokens.meta?.issuedAt
-    const sealed = await sealTokenSet(await key(), tokens, credentialKey)
-    const stamp = typeof issuedAt === 'number' && Number.isFinite(issuedAt) ? issuedAt : undefined
-    const message: TokenChange = stamp === undefined ? { type: 'set', key: credentialKey } : { type: 'set', key: credentialKey, issuedAt: stamp }
-    try {
-      await ready()
-      await redis.eval(SET_IF_NEWER, 1, names.token(credentialKey), sealed, stamp === undefined ? '' : String(stamp), names.channel, JSON.stringify(message))
-    } catch (error) {
-      throw toStoreError(error, `store ${credentialKey}`, location)
-    }
-  }
-
-  async function remove(credentialKey: string): Promise<void> {
-    try {
-      await ready()
-      await redis.eval(DELETE_AND_PUBLISH, 1, names.token(credentialKey), names.channel, JSON.stringify({ type: 'delete', key: credentialKey }))
-    } catch (error) {
-      throw toStoreError(error, `delete ${credentialKey}`, location)
+      // openTokenSet throws STORE_DECRYPT or STORE_CORRUPT
+      if ((error as StoreError).code === 'STORE_DECRYPT') ignore('STORE_DECRYPT', 'failed authentication (wrong key, tampered or copied)', error)
+      else ignore('STORE_CORRUPT', 'is corrupt', error)
     }
   }
 
   async function close(): Promise<void> {
     await hub.close()
-    if (!ownsClient) return
-    try {
-      await redis.quit()
-    } catch {
-      redis.disconnect()
-    }
+    if (!client) await redis.quit().catch(() => redis.disconnect())
   }
 
+  const describe = () => ({ type: 'RedisTokenStore', redis: location, prefix })
   const store: RedisTokenStore = {
     get,
-    set,
-    delete: remove,
-    withLock: (credentialKey, fn) => withRedisLock({ redis, ready, names, hub, options: resolved, report }, credentialKey, fn),
+    async set(credentialKey, tokens) {
+      const issuedAt = tokens.meta?.issuedAt
+      const sealed = await sealTokenSet(await key(), tokens, credentialKey)
+      const stamp = typeof issuedAt === 'number' && Number.isFinite(issuedAt) ? issuedAt : undefined
+      await run(`store ${credentialKey}`, () =>
+        redis.eval(SET_IF_NEWER, 1, names.token(credentialKey), sealed, stamp ?? '', names.channel, channelMessage('set', credentialKey, stamp)),
+      )
+    },
+    async delete(credentialKey) {
+      await run(`delete ${credentialKey}`, () =>
+        redis.eval(DELETE_AND_PUBLISH, 1, names.token(credentialKey), '', names.channel, channelMessage('delete', credentialKey)),
+      )
+    },
+    withLock: (credentialKey, fn) => withRedisLock({ redis, run, names, hub, options: resolved, report }, credentialKey, fn),
     onChange(credentialKey, listener) {
       const off = hub.listen(credentialKey, listener)
       hub.subscribe().catch(report)
       return off
     },
-    subscribe: () => hub.subscribe(),
+    subscribe: hub.subscribe,
     on(_event, listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -137,10 +111,10 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions = {}): Red
     close,
     [Symbol.asyncDispose]: close,
   }
-  const describe = { type: 'RedisTokenStore', redis: location, prefix: resolved.prefix }
+  // Non-enumerable: JSON and util.inspect show where the store is (the URL without its password), never a secret.
   Object.defineProperties(store, {
-    toJSON: { value: () => ({ ...describe }), enumerable: false },
-    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `RedisTokenStore { redis: '${location}', prefix: '${resolved.prefix}' }`, enumerable: false },
+    toJSON: { value: describe },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: describe },
   })
   return store
 }
