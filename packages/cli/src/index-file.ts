@@ -33,13 +33,24 @@ export function credentialsKeyOf(storeKey: string): string {
   return `authmux-cli/credentials:${storeKey}`
 }
 
-/** Reads and writes `<store dir>/cli-sessions.json` (mode 0600, written atomically). */
+/** Runs a read-modify-write of the index exclusively (across processes when the lock is the file store's). */
+export type IndexLock = <T>(fn: () => Promise<T>) => Promise<T>
+
+/** Store key the CLI locks while it rewrites the index (the lock only; nothing is stored under it). */
+export const INDEX_LOCK_KEY = 'authmux-cli/index'
+
+/**
+ * Reads and writes `<store dir>/cli-sessions.json` (mode 0600, written atomically). Updates run under `lock`, so two
+ * CLI runs at once (a login in one shell, an import in another) never lose each other's entry.
+ */
 export class SessionIndex {
   readonly path: string
   readonly #dir: string
+  readonly #lock: IndexLock
 
-  constructor(dir: string) {
+  constructor(dir: string, lock: IndexLock = (fn) => fn()) {
     this.#dir = dir
+    this.#lock = lock
     this.path = join(dir, INDEX_FILE_NAME)
   }
 
@@ -60,16 +71,21 @@ export class SessionIndex {
   }
 
   /** Adds or replaces the entry for `entry.provider` + `entry.storeKey`. */
-  async upsert(entry: IndexEntry): Promise<void> {
-    const sessions = (await this.list()).filter((e) => !(e.provider === entry.provider && e.storeKey === entry.storeKey))
-    sessions.push(entry)
-    await this.#write(sessions)
+  upsert(entry: IndexEntry): Promise<void> {
+    return this.#lock(async () => {
+      const sessions = (await this.list()).filter((e) => !(e.provider === entry.provider && e.storeKey === entry.storeKey))
+      sessions.push(entry)
+      await this.#write(sessions)
+    })
   }
 
-  async remove(provider: string, storeKey: string): Promise<void> {
-    const sessions = await this.list()
-    const kept = sessions.filter((e) => !(e.provider === provider && e.storeKey === storeKey))
-    if (kept.length !== sessions.length) await this.#write(kept)
+  /** Removes the entry for `provider` + `storeKey`, if there is one. */
+  remove(provider: string, storeKey: string): Promise<void> {
+    return this.#lock(async () => {
+      const sessions = await this.list()
+      const kept = sessions.filter((e) => !(e.provider === provider && e.storeKey === storeKey))
+      if (kept.length !== sessions.length) await this.#write(kept)
+    })
   }
 
   async #write(sessions: IndexEntry[]): Promise<void> {

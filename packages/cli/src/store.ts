@@ -2,7 +2,7 @@ import type { StoreError } from '@authmux/core'
 import { createFileTokenStore, type FileTokenStore } from '@authmux/store-file'
 import { booleanFlag, stringFlag, type Context } from './context'
 import { UsageError } from './errors'
-import { credentialsKeyOf, SessionIndex, type IndexEntry } from './index-file'
+import { credentialsKeyOf, INDEX_LOCK_KEY, SessionIndex, type IndexEntry } from './index-file'
 import { isProviderName, PROVIDERS, type ProviderName, type ProviderSpec, type ProviderValues } from './providers'
 
 /** The encrypted store and the CLI's index next to it. */
@@ -19,7 +19,7 @@ export function openStores(ctx: Context): Stores {
     env: ctx.io.env,
     onError: (error: StoreError) => ctx.out.info(`warning: ${error.message}`),
   })
-  return { store, index: new SessionIndex(store.dir) }
+  return { store, index: new SessionIndex(store.dir, (fn) => store.withLock(INDEX_LOCK_KEY, fn)) }
 }
 
 /** The provider named by the first positional argument. */
