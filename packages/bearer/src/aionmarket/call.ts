@@ -16,6 +16,7 @@ export async function callAionMarket<S extends z.ZodType>(
   schema: S,
   body?: Record<string, unknown>,
 ): Promise<z.infer<S>> {
+  const what = `${method} ${path}`
   let data: unknown
   try {
     data = await fetch(path, { method, body })
@@ -25,7 +26,7 @@ export async function callAionMarket<S extends z.ZodType>(
     const status = (error as { response?: Response })?.response?.status
     if (status === undefined) throw error
     const errorBody = (error as { data?: unknown }).data
-    throw aionMarketError(`HTTP ${status} to ${method} ${path}`, errorBody, (errorBody as { code?: unknown } | null)?.code, status)
+    throw aionMarketError(`HTTP ${status} to ${what}`, errorBody, (errorBody as { code?: unknown } | null)?.code, status)
   }
-  return parseBody(schema, unwrapEnvelope(data), AIONMARKET, `${method} ${path}`)
+  return parseBody(schema, unwrapEnvelope(data), AIONMARKET, what)
 }

@@ -91,8 +91,9 @@ function checkText(value: unknown, field: string, maxLength: number, required: b
 /** `POST /agents/register` — public. */
 export async function registerAgent(fetch: $Fetch, input: { name: string; description?: string }): Promise<RegisteredAgent> {
   const name = checkText(input?.name, 'name', 100, true)
+  // Sent as JSON: an undefined description is left out of the body.
   const description = checkText(input?.description, 'description', 500, false)
-  const agent = await callAionMarket(fetch, 'POST', '/agents/register', registerAgentSchema, omitUndefined({ name, description }))
+  const agent = await callAionMarket(fetch, 'POST', '/agents/register', registerAgentSchema, { name, description })
   const balance = agent.simulationBalance == null ? undefined : Number(agent.simulationBalance)
   return omitUndefined<RegisteredAgent>({
     agentId: agent.agentId,
