@@ -1,15 +1,14 @@
 import { hostname, randomBytes, readFile, sleep, stat, unlink, utimes } from './deps'
 import { createFileExclusive } from './atomic-write'
 import { ioError, storeError, unlessMissing } from './errors'
+import type { ResolvedOptions } from './options'
 import { isProcessAlive } from './process-alive'
 
-/** How a lock file is waited for and when an abandoned one is taken over. */
-export interface FileLockOptions {
-  /** Longest wait in ms before `StoreError` `STORE_LOCK_TIMEOUT`. */
-  timeoutMs: number
-  /** A lock file not refreshed for this many ms is abandoned. The holder refreshes it every `staleMs / 3`. */
-  staleMs: number
-}
+/**
+ * How a lock file is waited for (`lockTimeoutMs`, then `STORE_LOCK_TIMEOUT`) and when an abandoned one is taken over
+ * (not refreshed for `lockStaleMs`; the holder refreshes it every `lockStaleMs / 3`). See `FileTokenStoreOptions`.
+ */
+export type FileLockOptions = Pick<ResolvedOptions, 'lockTimeoutMs' | 'lockStaleMs'>
 
 /** What a lock file holds. */
 interface LockOwner {
@@ -82,7 +81,7 @@ async function takeOver(path: string, judged: string): Promise<boolean> {
  * (pid, host, random token) via link, so it is never seen half-written. Waits with a bounded backoff; takes over
  * abandoned locks; refreshes its mtime every `staleMs / 3` while held; on release removes it only if it is still ours.
  */
-export async function withFileLock<T>(path: string, { timeoutMs, staleMs }: FileLockOptions, fn: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(path: string, { lockTimeoutMs: timeoutMs, lockStaleMs: staleMs }: FileLockOptions, fn: () => Promise<T>): Promise<T> {
   const content = ownerRecord(staleMs)
   const deadline = Date.now() + timeoutMs
   let delayMs = 2

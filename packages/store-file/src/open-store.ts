@@ -55,10 +55,7 @@ function decodeKeyFile(keyFile: string, text = ''): Uint8Array {
   try {
     return decodeStoreKey(text)
   } catch {
-    throw keyFileError(
-      keyFile,
-      'does not hold a valid 32-byte key — restore the original, or delete it to start over with a new key.',
-    )
+    throw keyFileError(keyFile, 'is not a valid 32-byte key — restore the original, or delete it to start over with a new key.')
   }
 }
 
@@ -69,8 +66,9 @@ function decodeKeyFile(keyFile: string, text = ''): Uint8Array {
  * the problem is reported, and a new key is created. Creating the key is exclusive (link), so two processes can never
  * end up with different keys.
  */
-async function createKeyFile({ dir, keyFile, lockTimeoutMs, lockStaleMs }: ResolvedOptions, report: (error: StoreError) => void): Promise<Uint8Array> {
-  return withFileLock(join(dir, STORE_LOCK_FILE), { timeoutMs: lockTimeoutMs, staleMs: lockStaleMs }, async () => {
+async function createKeyFile(options: ResolvedOptions, report: (error: StoreError) => void): Promise<Uint8Array> {
+  const { dir, keyFile } = options
+  return withFileLock(join(dir, STORE_LOCK_FILE), options, async () => {
     const existing = await readText(keyFile)
     if (existing !== undefined) return decodeKeyFile(keyFile, existing)
     const orphans = (await readdir(dir)).filter((name) => name.endsWith(TOKEN_SUFFIX) || name === KEY_ID_FILE)
@@ -84,7 +82,7 @@ async function createKeyFile({ dir, keyFile, lockTimeoutMs, lockStaleMs }: Resol
         report(
           keyFileError(
             keyFile,
-            `is missing but ${tokenCount} token file(s) written with it exist — moved them to ${aside} and created a new key; to recover them, restore the old key file and move them back.`,
+            `is missing but ${tokenCount} token file(s) need it — moved them to ${aside} and created a new key; restore the old key file and move them back to recover them.`,
           ),
         )
     }

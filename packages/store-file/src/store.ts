@@ -38,7 +38,6 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
       }
     }
   }
-  const lockOptions = { timeoutMs: resolved.lockTimeoutMs, staleMs: resolved.lockStaleMs }
   const localLocks = createKeyedMutex()
   let opening: Promise<OpenStore | BrokenStore> | undefined
   const ready = () =>
@@ -50,7 +49,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
   /** Runs `fn` holding the lock file `<hmac><suffix>` of `key`, queued behind this process's other holders first. */
   const locked = <T>(store: OpenStore, key: string, suffix: string, fn: () => Promise<T>) => {
     const path = fileOf(store, key, suffix)
-    return localLocks(path, () => withFileLock(path, lockOptions, fn))
+    return localLocks(path, () => withFileLock(path, resolved, fn))
   }
 
   /** Reads and opens a token file. `quiet` skips reporting (used when the file is about to be replaced). */
