@@ -5,16 +5,16 @@ import { errnoOf } from './errors'
 export const TEMP_FILE_PATTERN = /\.(\d+)\.[0-9a-f]{12}\.tmp$/
 
 /**
- * Writes `data` to a new private temp file next to `path` (mode `mode`), flushes it to disk, then puts it at `path`
+ * Writes `data` to a new private temp file next to `path` (mode 0600), flushes it to disk, then puts it at `path`
  * with `move` (`rename` replaces, `link` fails with `EEXIST` when `path` exists). The temp name is gone afterwards,
  * whatever failed (after a rename, its unlink is a no-op).
  */
-async function place(path: string, data: string, mode: number, move: (temp: string, path: string) => Promise<void>): Promise<void> {
+async function place(path: string, data: string, move: (temp: string, path: string) => Promise<void>): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  const handle = await open(temp, 'wx', mode)
+  const handle = await open(temp, 'wx', 0o600)
   try {
     try {
-      await handle.writeFile(data, 'utf8')
+      await handle.writeFile(data)
       await handle.sync()
     } finally {
       await handle.close()
@@ -26,21 +26,21 @@ async function place(path: string, data: string, mode: number, move: (temp: stri
 }
 
 /**
- * Replaces `path` with `data` atomically: temp file + fsync + rename + fsync of the directory. A reader (or a crash
+ * Replaces `path` with `data` (mode 0600) atomically: temp file + fsync + rename + fsync of the directory. A reader (or a crash
  * at any moment) sees either the old complete file or the new complete file.
  */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
-  await place(path, data, mode, rename)
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  await place(path, data, rename)
   await fsyncDir(dirname(path))
 }
 
 /**
- * Creates `path` with `data` only if it does not exist yet (temp file + fsync + hard link). Returns false when the
+ * Creates `path` with `data` (mode 0600) only if it does not exist yet (temp file + fsync + hard link). Returns false when the
  * file already existed. The file appears complete or not at all.
  */
-export async function createFileExclusive(path: string, data: string, mode = 0o600): Promise<boolean> {
+export async function createFileExclusive(path: string, data: string): Promise<boolean> {
   try {
-    await place(path, data, mode, link)
+    await place(path, data, link)
     return true
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') return false
