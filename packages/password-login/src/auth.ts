@@ -1,6 +1,6 @@
 import { createSession } from '@authmux/core'
 import type { Session } from '@authmux/core'
-import { createPasswordLoginFlow } from './flow'
+import { createPasswordLoginFlow } from './generic'
 import type { PasswordLoginConfig } from './types'
 
 /**

@@ -1,5 +1,6 @@
 export { createPasswordLoginAuth } from './auth'
-export { createPasswordLoginFlow, PACKAGE_NAME } from './flow'
+export { PACKAGE_NAME } from './flow'
+export { createPasswordLoginFlow } from './generic'
 export type {
   AttachConfig,
   LoginBodyInput,

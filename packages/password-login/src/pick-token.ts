@@ -1,6 +1,6 @@
 import { ResponseShapeError } from '@authmux/core'
 import type { FlowResponse } from '@authmux/core'
-import type { LoginConfig } from './login'
+
 import type { TokenLocation } from './types'
 
 /** The top-level fields of a JSON object body; an empty record for any other body. */
@@ -13,7 +13,7 @@ export function fieldsOf(response: FlowResponse): Record<string, unknown> {
  * Reads a token from a response: the named cookies first, then the named top-level JSON fields.
  * Returns undefined when none is present; a present field of the wrong type is a `ResponseShapeError`.
  */
-export function pickToken(response: FlowResponse, location: TokenLocation | undefined, config: LoginConfig): string | undefined {
+export function pickToken(response: FlowResponse, location: TokenLocation | undefined, config: { name: string; packageName: string }): string | undefined {
   for (const name of location?.cookies ?? []) if (response.cookies[name]) return response.cookies[name]
   const body = fieldsOf(response)
   for (const field of location?.fields ?? []) {

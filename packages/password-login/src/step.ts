@@ -1,32 +1,14 @@
-import type { FlowContext, FlowResponse } from '@authmux/core'
-import type { LoginConfig } from './login'
-
-/** The request fields every auth step config shares (login, one-time code, refresh, logout). */
-interface StepLike {
-  url: string
-  method?: string
-  headers?: Record<string, string>
-  retry?: boolean
-}
+import type { FlowContext, FlowRequest, FlowResponse } from '@authmux/core'
+import type { LoginSteps } from './steps'
 
 /**
- * Sends one auth step through the engine: the config's `authHeaders` and `extraCookies`, then the step's own headers,
- * then `headers`/`cookies` given here (later ones win). Method and retry default in the engine (POST, retried).
+ * Sends one auth step through the engine: the flow's `authHeaders` and `extraCookies`, then the request's own
+ * headers and cookies (later ones win). Method and retry default in the engine (POST, retried).
  */
-export function sendStep(
-  ctx: FlowContext,
-  config: LoginConfig,
-  step: StepLike,
-  json: unknown,
-  headers?: Record<string, string> | false | '',
-  cookies?: Record<string, string | undefined> | false | '',
-): Promise<FlowResponse> {
+export function sendStep(ctx: FlowContext, steps: LoginSteps, request: FlowRequest): Promise<FlowResponse> {
   return ctx.request({
-    url: step.url,
-    method: step.method,
-    json,
-    headers: { ...config.authHeaders, ...step.headers, ...headers },
-    cookies: { ...config.extraCookies, ...cookies },
-    retry: step.retry,
+    ...request,
+    headers: { ...steps.authHeaders, ...request.headers },
+    cookies: { ...steps.extraCookies, ...request.cookies },
   })
 }

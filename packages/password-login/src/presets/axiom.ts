@@ -1,8 +1,9 @@
 import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
-import type { AuthFlow, Session, SessionOptions } from '@authmux/core'
-import type { LoginBodyInput, LoginStepConfig } from '../types'
-import { PACKAGE_NAME, passwordLoginFlow } from '../flow'
-import type { LoginConfig } from '../login'
+import type { Session, SessionOptions, TokenSet } from '@authmux/core'
+import { loginFlow, PACKAGE_NAME } from '../flow'
+import { pickToken } from '../pick-token'
+import { readTokens } from '../read-tokens'
+import type { LoginSteps } from '../steps'
 import { axiomPasswordHash } from './axiom-password'
 import { AXIOM_TOKEN_IMPORT_HELP, axiomToError } from './axiom-errors'
 import { withImportedTokens } from './imported-tokens'
@@ -26,50 +27,62 @@ export const AXIOM_REFRESH_BEFORE_EXPIRY_MS = 2 * 60_000
 const AXIOM_CREDENTIALS_HELP = 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.'
 const AXIOM_OTP_HELP = `Or run \`authmux login axiom\` once and share its store. ${AXIOM_TOKEN_IMPORT_HELP}`
 
-/** Login step 1's body; a strategy's `turnstileToken` (on its config) goes with it when given. */
-const loginBody = (input: LoginBodyInput, config: { turnstileToken?: string }) => ({
-  email: input.email,
-  b64Password: input.password,
-  ...(config.turnstileToken && { turnstileToken: config.turnstileToken }),
-})
-
 /** Axiom's cookies: the two tokens (sent back by the refresh call and on every request) and the login step's token. */
 const ACCESS_COOKIE = 'auth-access-token'
 const REFRESH_COOKIE = 'auth-refresh-token'
 const OTP_COOKIE = 'auth-otp-login-token'
-const TOKEN_COOKIES = { as: 'cookies', access: ACCESS_COOKIE, refresh: REFRESH_COOKIE } as const
 
-/** Everything of an Axiom flow config but the credentials, for one set of hosts (`base`: one origin for all). */
-function axiomSteps(base: string | undefined): LoginConfig & Pick<AuthFlow, 'loginHint'> {
+/** Where Axiom's tokens come back: its cookies, or body fields (accepted too). */
+const ACCESS_TOKEN = { cookies: [ACCESS_COOKIE], fields: ['accessToken', ACCESS_COOKIE, 'access_token'] }
+const REFRESH_TOKEN = { cookies: [REFRESH_COOKIE], fields: ['refreshToken', REFRESH_COOKIE, 'refresh_token'] }
+const OTP_TOKEN = { cookies: [OTP_COOKIE], fields: ['otpJwtToken'] }
+
+/** Both tokens as Axiom's cookies. */
+const tokenCookies = (tokens: TokenSet) => ({ [ACCESS_COOKIE]: tokens.accessToken, [REFRESH_COOKIE]: tokens.refreshToken })
+
+/** What an Axiom strategy's steps need from its resolved options. */
+type AxiomStepsInput = Pick<LoginSteps, 'email' | 'password' | 'otp' | 'extraCookies'> & { turnstileToken?: string; serverLogout?: boolean }
+
+/** An Axiom strategy's steps, written directly (no declarative config): `base` is one origin for all, else Axiom's hosts. */
+function axiomSteps(base: string | undefined, input: AxiomStepsInput): LoginSteps {
   const api = base ?? AXIOM_HOSTS.api
+  const loginURL = `${base ?? AXIOM_HOSTS.login}/login-password-v2`
+  const otpURL = `${base ?? AXIOM_HOSTS.otp}/login-otp`
+  const refreshURL = `${api}/refresh-access-token`
+  const logoutStep = input.serverLogout ? { url: `${api}/auth/logout` } : undefined
+  const turnstileToken = input.turnstileToken
   return {
+    ...input,
     name: 'axiom',
     packageName: PACKAGE_NAME,
     baseURL: api,
     authOrigins: base ? undefined : [AXIOM_HOSTS.login, AXIOM_HOSTS.otp],
     encodePassword: axiomPasswordHash,
+    otpRequired: true,
     authHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/` },
     requestHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/discover` },
-    login: {
-      url: `${base ?? AXIOM_HOSTS.login}/login-password-v2`,
-      body: loginBody as unknown as LoginStepConfig['body'],
-      // Axiom answers a wrong password with HTTP 500, and every attempt emails a code: never retry step 1.
+    authURLs: [loginURL, otpURL, refreshURL, logoutStep?.url],
+    logoutStep,
+    // Axiom answers a wrong password with HTTP 500, and every attempt emails a code: never retry steps 1 and 2.
+    loginRequest: ({ email, password }) => ({
+      url: loginURL,
+      json: { email, b64Password: password, ...(turnstileToken && { turnstileToken }) },
       retry: false,
-      otpToken: { cookies: [OTP_COOKIE], fields: ['otpJwtToken'] },
+    }),
+    otpTokenOf(response) {
+      return pickToken(response, OTP_TOKEN, this)
     },
-    otpStep: {
-      url: `${base ?? AXIOM_HOSTS.otp}/login-otp`,
-      body: (input) => ({ code: input.code, email: input.email, b64Password: input.password }),
-      otpTokenCookie: OTP_COOKIE,
+    otpRequest: ({ code, email, password, otpToken }) => ({
+      url: otpURL,
+      json: { code, email, b64Password: password },
+      cookies: { [OTP_COOKIE]: otpToken },
       retry: false,
-      required: true,
+    }),
+    tokensOf(response, _ctx, step) {
+      return readTokens(response, this, step, ACCESS_TOKEN, REFRESH_TOKEN)
     },
-    tokens: {
-      access: { cookies: [ACCESS_COOKIE], fields: ['accessToken', ACCESS_COOKIE, 'access_token'] },
-      refresh: { cookies: [REFRESH_COOKIE], fields: ['refreshToken', REFRESH_COOKIE, 'refresh_token'] },
-    },
-    refresh: { url: `${api}/refresh-access-token`, send: TOKEN_COOKIES },
-    attach: TOKEN_COOKIES,
+    refreshRequest: (tokens) => ({ url: refreshURL, cookies: tokenCookies(tokens) }),
+    attachTokens: (tokens, _headers, cookies) => Object.assign(cookies, tokenCookies(tokens)),
     defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
     toError: axiomToError,
     otpHelp: AXIOM_OTP_HELP,
@@ -77,14 +90,6 @@ function axiomSteps(base: string | undefined): LoginConfig & Pick<AuthFlow, 'log
     loginHint: `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`,
     credentialsHelp: AXIOM_CREDENTIALS_HELP,
   }
-}
-
-/** The steps of the last set of hosts asked for (Axiom's own, or one emulator/proxy): shared by its strategies. */
-let lastBase: string | undefined
-let lastSteps: LoginConfig | undefined
-function stepsFor(base: string | undefined): LoginConfig {
-  if (!lastSteps || lastBase !== base) lastSteps = axiomSteps((lastBase = base))
-  return lastSteps
 }
 
 /** Options of `createAxiomAuth`. Every `SessionOptions` field (store, refreshWindow, logger, now …) is accepted too. */
@@ -153,18 +158,17 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   check(otp === undefined || typeof otp === 'function', 'otp', 'otp must be a function: { otp: async () => code }')
   check(!refreshToken || accessToken, 'accessToken', 'refreshToken needs accessToken: pass { accessToken } or set AXIOM_ACCESS_TOKEN')
 
-  const base = options.baseURL?.replace(/\/+$/, '')
   const store = options.store ?? new MemoryTokenStore()
-  // The per-strategy config holds only the credentials; the steps come from a config shared per set of hosts.
-  const config: LoginConfig = Object.assign(Object.create(stepsFor(base)), {
-    email,
-    password,
-    otp,
-    extraCookies: { cf_clearance: orEnv(options.cfClearance, 'CF_CLEARANCE') },
-    turnstileToken,
-    logoutStep: options.serverLogout ? { url: `${base ?? AXIOM_HOSTS.api}/auth/logout` } : undefined,
-  })
-  const flow = passwordLoginFlow(config)
+  const flow = loginFlow(
+    axiomSteps(options.baseURL?.replace(/\/+$/, ''), {
+      email,
+      password,
+      otp,
+      extraCookies: { cf_clearance: orEnv(options.cfClearance, 'CF_CLEARANCE') },
+      turnstileToken,
+      serverLogout: options.serverLogout,
+    }),
+  )
   flow.secrets!.push(turnstileToken, accessToken, refreshToken)
   const imported = accessToken ? { accessToken, refreshToken } : undefined
 
