@@ -85,7 +85,12 @@ const SCENARIOS = [
       const second = core.createSession(flow, { store })
       await second.ensureValid()
       check(second.accessToken === first.accessToken, 'a second session did not load the token from the file store')
-      second.dispose()`,
+      second.dispose()
+      // The envelope sub-path shares core's error classes (one copy of them in ESM and in CJS).
+      const envelope = await load('@authmux/core/envelope')
+      const key = await envelope.importStoreKey(new Uint8Array(32).fill(7))
+      const failure = await envelope.openTokenSet(key, 'am1.not.sealed').catch((error) => error)
+      check(failure instanceof core.StoreError && failure instanceof core.AuthError, '@authmux/core/envelope threw an error that is not the StoreError class of @authmux/core')`,
   },
 ]
 
@@ -99,7 +104,8 @@ const run = (cmd, args, opts = {}) =>
   })
 
 function program(style, pkgName, body) {
-  const prelude = `const check = (ok, message) => { if (!ok) throw new Error(message) }\nconst ctx = { ...JSON.parse(process.env.PACK_INSTALL_CTX), style: '${style}' }\n`
+  const load = style === 'esm' ? '(specifier) => import(specifier)' : '(specifier) => Promise.resolve(require(specifier))'
+  const prelude = `const check = (ok, message) => { if (!ok) throw new Error(message) }\nconst load = ${load}\nconst ctx = { ...JSON.parse(process.env.PACK_INSTALL_CTX), style: '${style}' }\n`
   const main = `async function main() {${body}\n}\nmain().then(() => console.log('ok: ${style}'), (error) => { console.error('${style} check failed:', error); process.exit(1) })\n`
   if (style === 'esm') return `import * as mod from '${pkgName}'\nimport * as core from '@authmux/core'\n${prelude}${main}`
   return `const mod = require('${pkgName}')\nconst core = require('@authmux/core')\n${prelude}${main}`

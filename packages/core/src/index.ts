@@ -42,12 +42,3 @@ export { assertSecureBaseURL, isLoopbackHost } from './secure-url'
 export { refreshScheduler, type SharedScheduler } from './schedule'
 export { retryAfterMs } from './transport'
 export { StoreError, type StoreErrorCode, type StoreErrorOptions } from './store-error'
-export {
-  ENVELOPE_VERSION,
-  decodeStoreKey,
-  importStoreKey,
-  openTokenSet,
-  sealTokenSet,
-  type StoreKeyInput,
-  type StoreKeyOrigin,
-} from './envelope'

@@ -1,16 +1,6 @@
 /**
- * Every `@authmux/core` export the store uses, imported in this one place (the Deno `deps.ts` idea): a bundle then
+ * Every `@authmux/core` (and `@authmux/core/envelope`) export the store uses, imported in this one place (the Deno `deps.ts` idea): a bundle then
  * carries one import statement for core instead of one per source file.
  */
-export {
-  ConfigError,
-  decodeStoreKey,
-  importStoreKey,
-  openTokenSet,
-  sealTokenSet,
-  StoreError,
-  type StoreErrorCode,
-  type StoreErrorOptions,
-  type StoreKeyInput,
-  type TokenSet,
-} from '@authmux/core'
+export { ConfigError, StoreError, type StoreErrorCode, type StoreErrorOptions, type TokenSet } from '@authmux/core'
+export { decodeStoreKey, importStoreKey, openTokenSet, sealTokenSet, type StoreKeyInput } from '@authmux/core/envelope'

@@ -1,4 +1,5 @@
-import type { StoreError, StoreKeyInput, TokenSet, TokenStore } from '@authmux/core'
+import type { StoreError, TokenSet, TokenStore } from '@authmux/core'
+import type { StoreKeyInput } from '@authmux/core/envelope'
 import type { Redis } from 'ioredis'
 
 /** Options of `createRedisTokenStore`. */

@@ -13,8 +13,8 @@ declare module 'vitest' {
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-/** Core's sources, as in vitest.config.ts. */
-const CORE_ENTRY = fileURLToPath(new URL('../../../core/src/index.ts', import.meta.url))
+/** Core's sources, as in vitest.config.ts (the directory: its index.ts and envelope.ts are the two entries). */
+const CORE_SOURCES = fileURLToPath(new URL('../../../core/src', import.meta.url))
 
 /** Bundles the child-process scripts once (plain Node can't run the TypeScript sources). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -27,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    alias: { '@authmux/core': CORE_ENTRY },
+    alias: { '@authmux/core': CORE_SOURCES },
     logLevel: 'error',
   })
   project.provide('storeFileChildren', outdir)
