@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { inspect } from 'node:util'
 import { OtpRequiredError } from '@authmux/core'
 import type { AxiomEmulator } from '@authmux/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -135,6 +136,27 @@ describe('createPasswordLoginAuth — single-step login, Bearer header, JSON ref
     expect(JSON.parse(seen[2]!.body)).toEqual({ refresh_token: 'refresh-1' })
     expect(seen[2]!.authorization).toBeUndefined()
     auth.dispose()
+  })
+
+  it('the config doubles as the session options: its password never surfaces (inspect, JSON, events, logger, errors)', async () => {
+    const base = await start()
+    const canary = 'CANARY-generic-password-4e7d'
+    const observed: string[] = []
+    const line = (message: string, data?: Record<string, unknown>) => observed.push(message, inspect(data, { depth: 10 }))
+    const auth = createPasswordLoginAuth({ ...config(base), password: canary, logger: { debug: line, info: line, warn: line, error: line } })
+    for (const event of ['login', 'refresh', 'logout', 'error'] as const)
+      auth.on(event, (payload) => observed.push(inspect(payload, { depth: 10, showHidden: true })))
+    const error = await auth.login().catch((e: unknown) => e)
+    await auth.fetch('/me').catch((e: unknown) => observed.push(inspect(e, { depth: 10, showHidden: true })))
+    await auth.logout()
+    observed.push(inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error), (error as Error).stack ?? '')
+    observed.push(inspect(auth, { depth: 10, showHidden: true }), JSON.stringify(auth), String(auth))
+    expect(error).toMatchObject({ name: 'InvalidCredentialsError' })
+    expect(JSON.parse(JSON.stringify(auth))).toMatchObject({ name: 'example', baseURL: base })
+    expect(observed.join('\n')).toContain('rejected the credentials')
+    expect(observed.join('\n')).not.toContain(canary)
+    // The password really was in play: the login sent it.
+    expect(seen.find((request) => request.path === '/v1/session')?.body).toContain(canary)
   })
 
   it('a wrong password is an InvalidCredentialsError from the default mapping', async () => {

@@ -1,8 +1,7 @@
 import { ResponseShapeError } from '@authmux/core'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, TokenSet } from '@authmux/core'
 import { loginFlow, PACKAGE_NAME } from './flow'
-import { describeLocation, fieldsOf, pickToken } from './pick-token'
-import { readTokens } from './read-tokens'
+import { describeLocation, fieldsOf, pickToken, readTokens } from './read-tokens'
 import type { LoginSteps } from './steps'
 import type { LoginBodyInput, OtpBodyInput, PasswordLoginConfig } from './types'
 

@@ -1,20 +1,51 @@
 import { ResponseShapeError } from '@authmux/core'
 import type { FlowResponse, TokenSet } from '@authmux/core'
-import { describeLocation, pickToken } from './pick-token'
 import type { TokenLocation } from './types'
+
+/** Who is reading, for error messages. */
+type Label = { name: string; packageName: string }
+
+/** The top-level fields of a JSON object body; an empty record for any other body. */
+export function fieldsOf(response: FlowResponse): Record<string, unknown> {
+  const data = response.data
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {}
+}
+
+/**
+ * Reads a token from a response: the named cookies first, then the named top-level JSON fields.
+ * Returns undefined when none is present; a present field of the wrong type is a `ResponseShapeError`.
+ */
+export function pickToken(response: FlowResponse, location: TokenLocation | undefined, label: Label): string | undefined {
+  for (const name of location?.cookies ?? []) if (response.cookies[name]) return response.cookies[name]
+  const body = fieldsOf(response)
+  for (const field of location?.fields ?? []) {
+    const value = body[field]
+    if (value === undefined || value === null || value === '') continue
+    if (typeof value !== 'string') {
+      throw new ResponseShapeError(
+        `${label.packageName}: ${label.name} sent a ${typeof value} in field "${field}", not a token string; please report this API change.`,
+        { provider: label.name, field, status: response.status },
+      )
+    }
+    return value
+  }
+  return undefined
+}
+
+/** Describes a location for messages: `cookie "a" or field "b"` (names only, never a value). */
+export function describeLocation(location: TokenLocation | undefined): string {
+  return (
+    [...(location?.cookies ?? []).map((name) => `cookie "${name}"`), ...(location?.fields ?? []).map((name) => `field "${name}"`)].join(' or ') ||
+    'the response'
+  )
+}
 
 /**
  * Reads the access token (required: a response without one is a `ResponseShapeError`) and the refresh token from a
  * login or refresh response. What is left undefined the engine fills in when it adopts the set: the expiry from the
  * access token's JWT `exp`, the refresh token from the previous set; it also registers both tokens for redaction.
  */
-export function readTokens(
-  response: FlowResponse,
-  label: { name: string; packageName: string },
-  step: string,
-  access: TokenLocation,
-  refresh: TokenLocation | undefined,
-): TokenSet {
+export function readTokens(response: FlowResponse, label: Label, step: string, access: TokenLocation, refresh: TokenLocation | undefined): TokenSet {
   const accessToken = pickToken(response, access, label)
   if (!accessToken) {
     throw new ResponseShapeError(
