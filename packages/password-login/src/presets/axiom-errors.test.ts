@@ -1,4 +1,4 @@
-import { ConfigError, InvalidCredentialsError, MemoryTokenStore, OtpRequiredError, TokenExpiredError } from '@authmux/core'
+import { ConfigError, InvalidCredentialsError, MemoryTokenStore, OtpRequiredError, ProviderError, RateLimitError, TokenExpiredError } from '@authmux/core'
 import type { AxiomEmulator } from '@authmux/testkit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createAxiomAuth } from './axiom'
@@ -53,6 +53,25 @@ describe('Axiom errors name the fix', () => {
     expect(error).toBeInstanceOf(InvalidCredentialsError)
     expect((error as Error).message).toContain('one-time code')
     expect(emu.requests.list({ path: '/login-otp' })).toHaveLength(1)
+  })
+
+  it('a 429 on a login step → RateLimitError with the wait Axiom asked for; other statuses → ProviderError quoting Axiom', async () => {
+    // Longer than maxRateLimitWaitMs (60 s), so the engine hands it back instead of waiting.
+    emu.faults.inject({ fault: { kind: 'rate-limit', retryAfterSeconds: 120 }, times: 1 })
+    const limited = await axiomAuthFor(emu)
+      .login()
+      .catch((e: unknown) => e)
+    expect(limited).toBeInstanceOf(RateLimitError)
+    expect(limited).toMatchObject({ status: 429, retryAfterMs: 120_000 })
+    expect((limited as Error).message).toMatch(/^@authmux\/password-login: axiom is rate limiting \S+ \(HTTP 429\).*retry in 120 s/)
+
+    emu.faults.inject({ fault: { kind: 'status', status: 418, body: { error: 'teapot mode' } }, times: 1 })
+    const other = await axiomAuthFor(emu)
+      .login()
+      .catch((e: unknown) => e)
+    expect(other).toBeInstanceOf(ProviderError)
+    expect(other).toMatchObject({ status: 418 })
+    expect((other as Error).message).toContain('teapot mode')
   })
 
   it('no credentials and no tokens → a typed error saying how to import tokens', async () => {

@@ -23,8 +23,9 @@ export class AxiomTurnstileRequiredError extends ProviderError {
 }
 
 /**
- * Maps Axiom's error responses to auth calls (`{ "error": "<message>" }`) to typed errors (`AuthFlow.toError`).
- * A 401/403, or a body without a message, is left to the engine's default (`InvalidCredentialsError`, …).
+ * Maps Axiom's error responses to auth calls (`{ "error": "<message>" }`) to typed errors (`AuthFlow.toError`): a
+ * Turnstile demand, a wrong email/password, a wrong one-time code. Everything else is left to the engine's default
+ * (401/403 `InvalidCredentialsError`, 429 `RateLimitError` with the wait, others `ProviderError` quoting Axiom's message).
  */
 export function axiomToError({ status, data, during }: { status: number; data: unknown; during: 'auth' | 'request' }): AuthError | undefined {
   const body = data as { error?: unknown; message?: unknown } | undefined
@@ -41,5 +42,5 @@ export function axiomToError({ status, data, during }: { status: number; data: u
       options,
     )
   }
-  return status === 401 || status === 403 ? undefined : new ProviderError(`${PACKAGE_NAME}: Axiom answered HTTP ${status}: ${message}`, options)
+  return undefined
 }
