@@ -139,7 +139,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.error(`size gate: ${over.length} row(s) over their ceiling: ${over.map((r) => r.name).join(', ')}`)
     process.exit(1)
   }
+  // With --json, stdout holds only the JSON; the verdict goes to stderr.
+  const say = process.argv.includes('--json') ? console.error : console.log
   const missed = rows.filter((r) => r.goalMet === false)
-  if (missed.length > 0) console.log(`size gate: goals still missed by ${missed.map((r) => r.name).join(', ')} (see bench/README.md)`)
-  console.log('size gate: nothing grew past its ceiling')
+  if (missed.length > 0) say(`size gate: goals still missed by ${missed.map((r) => r.name).join(', ')} (see bench/README.md)`)
+  say('size gate: nothing grew past its ceiling')
 }

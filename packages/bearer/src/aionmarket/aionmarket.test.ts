@@ -114,6 +114,19 @@ describe('management helpers', () => {
     expect((error as Error).message).toMatch(/^@authmux\/bearer: aionmarket answered 401 — the API key .* is invalid or revoked/)
   })
 
+  it("the user's own fetch calls get the same typed errors as the helpers: ProviderError with AionMarket's code and message", async () => {
+    const auth = createAionMarketAuth({ apiKey: emu.credentials.apiKey, baseURL: emu.url })
+    emu.faults.inject({ path: '/markets', fault: { kind: 'status', status: 400, body: { code: 40012, msg: 'market is closed' } } })
+    const own = await auth.fetch('/markets').catch((e: unknown) => e)
+    expect(own).toBeInstanceOf(ProviderError)
+    expect(own).toMatchObject({ status: 400, providerCode: 40012 })
+    expect((own as Error).message).toBe('@authmux/bearer: AionMarket answered HTTP 400: market is closed.')
+    emu.faults.inject({ path: '/agents/me', fault: { kind: 'status', status: 400, body: { code: 40012, msg: 'market is closed' } } })
+    const helper = await auth.me().catch((e: unknown) => e)
+    expect(helper).toBeInstanceOf(ProviderError)
+    expect((helper as Error).message).toBe((own as Error).message)
+  })
+
   it('accepts wrapped { code, data } / { success, data } and bare bodies; rejects a wrong shape naming the field', async () => {
     const auth = createAionMarketAuth({ apiKey: emu.credentials.apiKey, baseURL: emu.url })
     const data = { agentId: 'wrapped-1', name: 'wrapped agent', claimed: true }

@@ -1,5 +1,6 @@
-import { createSession, readEnv, type OutgoingRequest, type Session, type TokenSet } from '@authmux/core'
+import { type AuthError, createSession, readEnv, type OutgoingRequest, type Session, type TokenSet } from '@authmux/core'
 import { BearerFlow } from '../flow'
+import { aionMarketError } from './envelope'
 import { checkApiKey, checkBaseURL } from '../validate'
 import { createApiKey, listApiKeys, me, registerAgent, type AgentProfile, type ApiKeyInfo, type CreatedApiKey, type RegisteredAgent } from './management'
 import { AIONMARKET, AIONMARKET_DEFAULT_BASE_URL, AIONMARKET_KEY_ENV, type AionMarketAuthOptions } from './options'
@@ -19,6 +20,17 @@ class AionMarketFlow extends BearerFlow {
   }
 
   /** Agent registration and claim lookups are public: they go out without the key. */
+  /**
+   * Every non-2xx answer (the management helpers' and the user's own `fetch` calls alike) as a typed error: 401 the
+   * "key invalid or revoked" error, 429 left to the engine's `RateLimitError`, others a `ProviderError` quoting
+   * AionMarket's message and code.
+   */
+  override toError(response: { status: number; data: unknown }): AuthError | undefined {
+    const { status, data } = response
+    if (status === 429) return undefined
+    return super.toError(response) ?? aionMarketError(`HTTP ${status}`, data, (data as { code?: unknown } | null)?.code, status)
+  }
+
   needsToken({ url, method }: { url: URL; method: string }): boolean {
     this.#basePath ??= new URL(this.baseURL).pathname.replace(/\/+$/, '')
     const path = url.pathname.slice(this.#basePath.length)
