@@ -31,17 +31,16 @@ export const BUDGETS = {
  * the goals. A row whose goal is met is held to the goal itself. Lower a ceiling whenever a package shrinks.
  */
 export const CEILINGS = {
-  '@authmux/core': 12_300,
-  '@authmux/bearer': 5_100,
-  '@authmux/key-secret-jwt': 6_300,
-  '@authmux/api-key-refresh': 3 * KB,
-  '@authmux/password-login': 5_350,
-  '@authmux/store-file': 4_150,
-  '@authmux/store-redis': 4_450,
-  AionMarket: 3_700,
-  TradeReady: 4_250,
-  ProjectX: 3_250,
-  Axiom: 5_100,
+  '@authmux/core': 10_650,
+  '@authmux/core/envelope': 2_300,
+  '@authmux/bearer': 4_400,
+  '@authmux/key-secret-jwt': 5_400,
+  '@authmux/key-secret-jwt/node': 4_650,
+  '@authmux/api-key-refresh': 2_600,
+  '@authmux/password-login': 4_500,
+  '@authmux/store-file': 3_500,
+  '@authmux/store-redis': 3_900,
+  Axiom: 3_720,
 }
 
 /** One row per vendor: the preset factory a user imports for it. */
