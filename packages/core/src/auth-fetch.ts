@@ -69,7 +69,9 @@ function sessionFetch(internals: SessionInternals): FetchFn {
     const replayable = isReplayableBody(init.body)
     for (let attempt = 0; ; attempt++) {
       const headers = attempt === 0 ? original : new Headers(userHeaders)
-      const usedToken = await internals.attach({ url, method, headers })
+      // Synchronous in steady state (a fresh token): no await on the request path then.
+      const attached = internals.attach({ url, method, headers })
+      const usedToken = attached instanceof Promise ? await attached : attached
       // A copy: ofetch keeps `init` on its errors, and it must never hold the credential headers.
       const response = await followRedirects(url, { ...init, method, headers }, internals.credentialHeaders, (hopUrl, hopInit) =>
         send(hopUrl, hopInit, idempotent, transport),

@@ -1,7 +1,7 @@
 import type { FetchOptions } from 'ofetch'
 import { ConfigError } from './errors'
 import type { AuthStrategy } from './types'
-import { isUnder } from './urls'
+import { isUnder, scopeOf } from './urls'
 
 /** One fetch for a bot that talks to several providers. */
 export interface ComposedAuth {
@@ -15,10 +15,9 @@ export interface ComposedAuth {
 export function composeAuth(...strategies: AuthStrategy[]): ComposedAuth {
   const routes = strategies
     .map((strategy) => {
-      const base = new URL(strategy.baseURL)
-      return { strategy, base, path: base.pathname.replace(/\/+$/, '') }
+      return { strategy, scope: scopeOf(new URL(strategy.baseURL)) }
     })
-    .sort((a, b) => b.path.length - a.path.length)
+    .sort((a, b) => b.scope.path.length - a.scope.path.length)
 
   const strategyFor = (input: string | URL): AuthStrategy | undefined => {
     let url: URL
@@ -27,7 +26,7 @@ export function composeAuth(...strategies: AuthStrategy[]): ComposedAuth {
     } catch {
       return undefined
     }
-    return routes.find((r) => isUnder(r.base, url))?.strategy
+    return routes.find((r) => isUnder(r.scope, url))?.strategy
   }
 
   return {
@@ -35,7 +34,7 @@ export function composeAuth(...strategies: AuthStrategy[]): ComposedAuth {
     async fetch<T>(input: string | URL, options?: FetchOptions<'json'>): Promise<T> {
       const strategy = strategyFor(input)
       if (!strategy) {
-        const known = routes.map((r) => `${r.base.origin}${r.path}`).join(', ') || 'none'
+        const known = routes.map((r) => `${r.scope.origin}${r.scope.path}`).join(', ') || 'none'
         throw new ConfigError(
           `@authmux/core: no strategy owns ${safeURL(input)}; composeAuth only sends credentials to its strategies' base URLs (${known}). Pass an absolute URL under one of them.`,
           { code: 'URL_NOT_OWNED', field: 'url' },

@@ -13,7 +13,7 @@ export interface SessionInternals {
   readonly allowInsecureHttp: boolean
   owns(url: URL): boolean
   /** Attaches credentials; returns the access token used (undefined when the request needed none). */
-  attach(request: OutgoingRequest): Promise<string | undefined>
+  attach(request: OutgoingRequest): string | undefined | Promise<string | undefined>
   /** Called after a 401 on a request sent with `usedToken`: renews unless someone already did. */
   recover(usedToken: string): Promise<void>
   sanitize(error: unknown): AuthError

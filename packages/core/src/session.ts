@@ -17,7 +17,7 @@ import { tokenSetSchema } from './token-set-schema'
 import { SingleFlight } from './single-flight'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
 import type { TransportOptions } from './transport'
-import { isUnder, resolveURL } from './urls'
+import { type BaseScope, isUnder, resolveURL, scopeOf } from './urls'
 import type { AuthEventMap, AuthEventName, AuthLogger, AuthStatus, AuthStrategy, RequestInfo, SessionOptions, TokenSet, TokenStore } from './types'
 
 /** An `AuthStrategy` built by the engine, with lifecycle extras. */
@@ -61,6 +61,8 @@ class AuthSession implements Session {
   readonly #flow: AuthFlow
   readonly #options: SessionOptions
   readonly #base: URL
+  /** `#base` as ownership checks compare it (on first use). */
+  #scope: BaseScope | undefined
   readonly #store: TokenStore
   readonly #redactor = new Redactor()
   readonly #events = new AuthEvents()
@@ -534,7 +536,12 @@ class AuthSession implements Session {
 
   // ── requests ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  async #attach(request: OutgoingRequest): Promise<string | undefined> {
+  /**
+   * Attaches credentials and returns the access token used (undefined when the request needs none). Steady state — a
+   * loaded token before its refresh point — is synchronous (no promise, no microtask on the request path); otherwise a
+   * promise that settles once a token is held.
+   */
+  #attach(request: OutgoingRequest): string | undefined | Promise<string | undefined> {
     if (!this.#owns(request.url)) {
       throw new ConfigError(
         `${this.#flow.packageName}: ${request.url.origin}${request.url.pathname} is outside ${this.baseURL}; ${this.name} credentials are only sent there. Use composeAuth() to talk to several APIs.`,
@@ -546,10 +553,15 @@ class AuthSession implements Session {
       this.#flow.apply(undefined, request)
       return undefined
     }
-    // Steady state: a loaded, fresh token is attached without awaiting anything.
-    const tokens = this.#fresh() ?? (await this.#guard(() => this.#current()))
-    this.#flow.apply(tokens, request)
-    return tokens.accessToken
+    const fresh = this.#fresh()
+    if (fresh) {
+      this.#flow.apply(fresh, request)
+      return fresh.accessToken
+    }
+    return this.#guard(() => this.#current()).then((tokens) => {
+      this.#flow.apply(tokens, request)
+      return tokens.accessToken
+    })
   }
 
   /** The current token when it can be used as is (loaded, before the refresh point), else undefined. */
@@ -561,7 +573,8 @@ class AuthSession implements Session {
   }
 
   #owns(url: URL): boolean {
-    return isUnder(this.#base, url)
+    this.#scope ??= scopeOf(this.#base)
+    return isUnder(this.#scope, url)
   }
 
   // ── safety ───────────────────────────────────────────────────────────────────────────────────────────────────

@@ -12,9 +12,19 @@ export function resolveURL(base: URL, target: string): URL {
   return /^[a-z][a-z\d+.-]*:/i.test(target) ? new URL(target) : joinPath(base, target)
 }
 
-/** Whether `url` is on `base`'s origin and at or below its path (`/api` owns `/api` and `/api/x`, not `/apix`). */
-export function isUnder(base: URL, url: URL): boolean {
-  if (url.origin !== base.origin) return false
-  const path = base.pathname.replace(/\/+$/, '')
-  return path === '' || url.pathname === path || url.pathname.startsWith(`${path}/`)
+/** A base URL reduced to what ownership checks compare: its origin and its path without trailing slashes. */
+export interface BaseScope {
+  origin: string
+  path: string
+}
+
+/** The scope of a base URL (computed once per strategy, not per request). */
+export function scopeOf(base: URL): BaseScope {
+  return { origin: base.origin, path: base.pathname.replace(/\/+$/, '') }
+}
+
+/** Whether `url` is on the scope's origin and at or below its path (`/api` owns `/api` and `/api/x`, not `/apix`). */
+export function isUnder(scope: BaseScope, url: URL): boolean {
+  const { path } = scope
+  return url.origin === scope.origin && (path === '' || url.pathname === path || url.pathname.startsWith(`${path}/`))
 }
