@@ -11,4 +11,5 @@ export { tradeReadyError } from './presets/tradeready/errors'
 export { TRADEREADY_DEFAULT_BASE_URL } from './presets/tradeready/constants'
 
 export { createProjectXAuth, type ProjectXAuth, type ProjectXAuthOptions } from './presets/projectx/auth'
+export type { ProjectXAccount } from './presets/projectx/account'
 export { PROJECTX_DEFAULT_BASE_URL, PROJECTX_LOGIN_ERROR_CODES, PROJECTX_VALIDATE_ERROR_CODES } from './presets/projectx/constants'

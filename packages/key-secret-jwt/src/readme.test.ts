@@ -42,10 +42,10 @@ describe('README examples', () => {
           apiKey: process.env.PROJECT_X_API_KEY,
           accountName: process.env.PROJECT_X_ACCOUNT_NAME,
         })
-        const { accounts } = await projectx.fetch('/Account/search', { method: 'POST', body: { onlyActiveAccounts: true } })
+        const account = await projectx.account() // { id, name, … }: the one named accountName, else the first
         const hubToken = await projectx.getSessionToken() // for the SignalR hubs' ?access_token=
         await projectx.logout() // POST /Auth/logout
-        expect(accounts[0].name).toBe(emu.credentials.accountName)
+        expect(account).toMatchObject({ id: emu.credentials.accountId, name: emu.credentials.accountName })
         expect(hubToken).toMatch(/^ey/)
       }
       expect(emu.requests.list().map((r) => r.path)).toEqual(['/api/Auth/loginKey', '/api/Account/search', '/api/Auth/logout'])

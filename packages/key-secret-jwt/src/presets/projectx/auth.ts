@@ -5,6 +5,7 @@ import type { KeySecretJwtConfig } from '../../types'
 import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
 import { PROJECTX_DEFAULT_BASE_URL, PROJECTX_REFRESH_BEFORE_EXPIRY_MS } from './constants'
 import { projectXLoginError, projectXValidateError } from './errors'
+import { findProjectXAccount, type ProjectXAccount } from './account'
 import { projectXReplayOn401 } from './orders'
 import { projectXLoginResponse, projectXValidateResponse } from './schemas'
 
@@ -17,7 +18,10 @@ export interface ProjectXAuthOptions extends SessionOptions {
    * stored session (session-only mode: the session is revalidated and logged out, never logged into). Secret.
    */
   apiKey?: string
-  /** Trading account to work with, by name (kept in `meta.accountName`). Default `PROJECT_X_ACCOUNT_NAME`. */
+  /**
+   * Trading account to work with, by name (case-insensitive; kept in `meta.accountName`). `account()` resolves it to
+   * its id. Default `PROJECT_X_ACCOUNT_NAME`; unset: the first active account.
+   */
   accountName?: string
   /** Gateway API base. Default `PROJECTX_API_URL`, else `https://api.topstepx.com/api` (TopstepX). */
   baseURL?: string
@@ -29,6 +33,12 @@ export interface ProjectXAuth extends Session {
   readonly accountName: string | undefined
   /** A valid session token (logs in or revalidates first when needed), e.g. for the SignalR hubs' `access_token`. */
   getSessionToken(): Promise<string>
+  /**
+   * The account to trade on — the active one named `accountName` (case-insensitive), else the first active one —
+   * with the `id` that order calls take. Looked up once through `/Account/search`, then remembered (a failed lookup
+   * is not). A name with no active account is a `ConfigError` listing the active names.
+   */
+  account(): Promise<ProjectXAccount>
 }
 
 const provider = 'projectx'
@@ -106,12 +116,23 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
 
   const flow = Object.assign(new ProjectXFlow(), { baseURL, identity: username, apiKey, accountName, canAcquire: !sessionOnly, secrets: [apiKey] })
   const strategy = createSession(flow, session) as ProjectXAuth
+  let account: Promise<ProjectXAccount> | undefined
   Object.defineProperties(strategy, {
     accountName: { value: accountName, enumerable: false },
     getSessionToken: {
       value: async () => {
         await strategy.ensureValid()
         return strategy.accessToken as string
+      },
+      enumerable: false,
+    },
+    account: {
+      value: () => {
+        account ??= findProjectXAccount(strategy, accountName).catch((error: unknown) => {
+          account = undefined
+          throw error
+        })
+        return account
       },
       enumerable: false,
     },

@@ -1,4 +1,4 @@
-import { InvalidCredentialsError, MemoryTokenStore, ProviderError, type Session, TokenExpiredError } from '@authmux/core'
+import { ConfigError, InvalidCredentialsError, MemoryTokenStore, ProviderError, type Session, TokenExpiredError } from '@authmux/core'
 import { startProjectXEmulator, type ProjectXEmulator } from '@authmux/testkit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { OrderSubmissionUncertainError } from '../../errors'
@@ -165,6 +165,33 @@ describe('createProjectXAuth', () => {
     expect(error).toBeInstanceOf(TokenExpiredError)
     expect(error.message).toMatch(/cannot be renewed without credentials\. Run `authmux login projectx`, or pass \{ username, apiKey \}/)
     expect(emu.stats.get()).toMatchObject({ logins: 1, validates: 1 })
+  })
+
+  it('account() resolves the trading account through /Account/search once: by name (any case), else the first', async () => {
+    const { accountId, accountName } = emu.credentials
+    const byName = auth({ accountName: accountName.toLowerCase() })
+    await expect(byName.account()).resolves.toMatchObject({ id: accountId, name: accountName })
+    await expect(byName.account()).resolves.toMatchObject({ id: accountId })
+    expect(emu.requests.list({ path: '/api/Account/search' })).toHaveLength(1)
+    await expect(auth().account()).resolves.toMatchObject({ id: accountId, name: accountName })
+
+    const wrong = await rejectionOf(auth({ accountName: 'PRAC-NOPE' }).account())
+    expect(wrong).toBeInstanceOf(ConfigError)
+    expect(wrong).toMatchObject({ field: 'accountName' })
+    expect(wrong.message).toContain(`no active ProjectX account "PRAC-NOPE" (active: ${accountName})`)
+  })
+
+  it('account(): a refused lookup is a ProviderError and is not remembered', async () => {
+    const strategy = auth()
+    emu.faults.inject({
+      path: '/Account/search',
+      fault: { kind: 'status', status: 200, body: { success: false, errorCode: 2, errorMessage: 'Account search unavailable' } },
+    })
+    const refused = await rejectionOf(strategy.account())
+    expect(refused).toBeInstanceOf(ProviderError)
+    expect(refused).toMatchObject({ providerCode: 2 })
+    expect(refused.message).toContain('Account search unavailable')
+    await expect(strategy.account()).resolves.toMatchObject({ id: emu.credentials.accountId })
   })
 
   it('getSessionToken() returns a valid token, logging in first', async () => {
