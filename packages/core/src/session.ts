@@ -81,6 +81,8 @@ class AuthSession implements Session {
   #cancelTimer: (() => void) | undefined
   #unsubscribe: (() => void) | undefined
   #disposed = false
+  /** `initialTokens`, validated, until the first load uses or discards them. */
+  #seed: TokenSet | undefined
 
   constructor(flow: AuthFlow, options: SessionOptions) {
     this.#flow = flow
@@ -97,6 +99,7 @@ class AuthSession implements Session {
     this.#store = options.store ?? new MemoryTokenStore()
     this.#now = options.now ?? Date.now
     for (const secret of flow.secrets ?? []) this.#redactor.add(secret)
+    if (options.initialTokens) this.#seed = this.#importable(options.initialTokens, 'the initialTokens option', 'initialTokens')
   }
 
   /** Hooks for `createAuthFetch`; built on demand so that idle sessions stay small. */
@@ -229,22 +232,11 @@ class AuthSession implements Session {
   }
 
   async setTokens(tokens: TokenSet): Promise<void> {
-    const parsed = tokenSetSchema.safeParse(tokens)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new ConfigError(
-        `${this.#flow.packageName}: setTokens() got an invalid token set: ${issue?.path.join('.') || 'value'} — ${issue?.message ?? 'invalid'}.`,
-        {
-          provider: this.name,
-          field: issue?.path.join('.') || 'tokens',
-        },
-      )
-    }
-    const normalized = this.#normalize(parsed.data as TokenSet, undefined, true)
+    const imported = this.#importable(tokens, 'setTokens()')
     this.#loaded = true
-    this.#adopt(normalized, { force: true })
-    await this.#save(normalized)
-    this.#events.emit('login', { provider: this.name, source: 'import', expiresAt: normalized.expiresAt, at: this.#now() })
+    this.#adopt(imported, { force: true })
+    await this.#save(imported)
+    this.#events.emit('login', { provider: this.name, source: 'import', expiresAt: imported.expiresAt, at: this.#now() })
   }
 
   on<E extends AuthEventName>(event: E, listener: (e: AuthEventMap[E]) => void): () => void {
@@ -308,10 +300,18 @@ class AuthSession implements Session {
       try {
         const key = await this.storeKey()
         this.#subscribe(key)
-        const stored = await this.#store.get(key)
-        if (stored && !this.#tokens) {
+        const stored = await this.#safeGet(key)
+        const seed = this.#seed
+        this.#seed = undefined
+        if (this.#tokens) return
+        if (stored) {
           this.#adopt(stored, {})
           this.#events.emit('login', { provider: this.name, source: 'store', expiresAt: stored.expiresAt, at: this.#now() })
+        } else if (seed) {
+          // `initialTokens`: used like stored tokens (the usual expiry checks follow), and saved for other processes.
+          this.#adopt(seed, {})
+          await this.#save(seed)
+          this.#events.emit('login', { provider: this.name, source: 'import', expiresAt: seed.expiresAt, at: this.#now() })
         }
       } catch (error) {
         this.#emitError(error, 'store')
@@ -455,6 +455,23 @@ class AuthSession implements Session {
   async #recover(usedToken: string): Promise<void> {
     if (this.#tokens && this.#tokens.accessToken !== usedToken) return
     await this.#guard(() => this.#obtain({ force: 'renew', background: false }))
+  }
+
+  /**
+   * Validates tokens given by the user (`setTokens()`, the `initialTokens` option) and completes them; a `ConfigError`
+   * names the bad field (under `option` when they came from one).
+   */
+  #importable(tokens: TokenSet, where: string, option?: string): TokenSet {
+    const parsed = tokenSetSchema.safeParse(tokens)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const path = issue?.path.join('.')
+      throw new ConfigError(`${this.#flow.packageName}: ${where} got an invalid token set: ${path || 'value'} — ${issue?.message ?? 'invalid'}.`, {
+        provider: this.name,
+        field: path ? (option ? `${option}.${path}` : path) : (option ?? 'tokens'),
+      })
+    }
+    return this.#normalize(parsed.data as TokenSet, undefined, true)
   }
 
   /** Completes a token set from a flow: keeps the old refresh token when none came back, fills expiry and issuedAt. */

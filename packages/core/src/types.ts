@@ -126,6 +126,13 @@ export interface SessionOptions {
   store?: TokenStore
   /** Key under which this credential's tokens are stored. Default: `<provider>:<identity>`. */
   storeKey?: string
+  /**
+   * Tokens to start from when the store holds none under `storeKey` (copied from a browser session, read from the
+   * environment). They are treated like stored tokens: sent while valid, renewed first when already expired, and
+   * replaced by a fresh login when that renewal is rejected and the flow has credentials. Saved to the store on first
+   * use; tokens already in the store win. Secret.
+   */
+  initialTokens?: TokenSet
   /** When to start a background refresh. Default: the flow's default, else `{ beforeExpiryMs: 60000 }`. */
   refreshWindow?: RefreshWindow
   /** Callers wait for a refresh only this close (ms) to expiry. Default 30000 (capped by the refresh window). */

@@ -5,7 +5,6 @@ import { pickToken, readTokens } from '../read-tokens'
 import type { LoginSteps } from '../steps'
 import { axiomPasswordHash } from './axiom-password'
 import { AXIOM_TOKEN_IMPORT_HELP, axiomToError } from './axiom-errors'
-import { withImportedTokens } from './imported-tokens'
 
 /** Axiom's web origin, sent as `Origin` and in `Referer`. */
 export const AXIOM_WEB_ORIGIN = 'https://axiom.trade'
@@ -169,10 +168,9 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
     }),
   )
   flow.secrets!.push(turnstileToken, accessToken, refreshToken)
-  const imported = accessToken ? { accessToken, refreshToken } : undefined
-
-  // The options are also the engine's `SessionOptions` (it reads only those fields and keeps them private).
-  const session = createSession(withImportedTokens(flow, imported), { ...options, store })
+  // The options are also the engine's `SessionOptions` (it reads only those fields and keeps them private). Imported
+  // browser tokens are the engine's `initialTokens`: used while valid, refreshed first when expired.
+  const session = createSession(flow, { ...options, store, ...(accessToken ? { initialTokens: { accessToken, refreshToken } } : {}) })
   return Object.defineProperties(session, {
     ensureValidAuthentication: { value: () => session.ensureValid() },
     needsRefresh: { get: () => session.status().state !== 'valid' },
