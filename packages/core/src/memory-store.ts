@@ -1,9 +1,10 @@
+import { createKeyedMutex, type KeyedMutex } from './keyed-mutex'
 import type { TokenSet, TokenStore, TokenStoreChange } from './types'
 
 /** A `TokenStore` in memory: the default store, shared by every strategy you pass it to in one process. */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, TokenSet>()
-  #locks: Map<string, Promise<unknown>> | undefined
+  #lock: KeyedMutex | undefined
   #listeners: Map<string, Set<(change: TokenStoreChange) => void>> | undefined
 
   async get(key: string): Promise<TokenSet | undefined> {
@@ -44,21 +45,9 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   /** In-process mutual exclusion per key (callers queue in order). */
-  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const locks = (this.#locks ??= new Map())
-    const previous = locks.get(key) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    )
-    locks.set(key, tail)
-    try {
-      return await run
-    } finally {
-      if (locks.get(key) === tail) locks.delete(key)
-      if (locks.size === 0) this.#locks = undefined
-    }
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    this.#lock ??= createKeyedMutex()
+    return this.#lock(key, fn)
   }
 
   /** Hides stored tokens from `util.inspect` and `JSON.stringify`. */

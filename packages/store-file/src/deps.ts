@@ -7,5 +7,5 @@ export { chmod, link, mkdir, open, readdir, readFile, rename, stat, unlink, utim
 export { homedir, hostname } from 'node:os'
 export { dirname, join, resolve } from 'node:path'
 export { setTimeout as sleep } from 'node:timers/promises'
-export { ConfigError, StoreError, type StoreErrorCode, type TokenSet } from '@authmux/core'
+export { ConfigError, createKeyedMutex, StoreError, type StoreErrorCode, type TokenSet } from '@authmux/core'
 export { decodeStoreKey, importStoreKey, openTokenSet, sealTokenSet } from '@authmux/core/envelope'

@@ -1,7 +1,10 @@
 /** Runs `fn` once every earlier call with the same key has settled. */
 export type KeyedMutex = <T>(key: string, fn: () => Promise<T>) => Promise<T>
 
-/** In-process mutual exclusion per key: callers run one after another, in arrival order. */
+/**
+ * In-process mutual exclusion per key: callers run one after another, in arrival order. For `TokenStore`
+ * implementations (`withLock` within one process; `MemoryTokenStore` and the file store use it).
+ */
 export function createKeyedMutex(): KeyedMutex {
   const tails = new Map<string, Promise<unknown>>()
   return (key, fn) => {
