@@ -1,23 +1,16 @@
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.shared'
 
+// The library (the shared package build, for Node), plus the `authmux-emulators` bin as a second, ESM-only entry.
 export default defineConfig([
+  { ...packageBuild, platform: 'node' },
   {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: 'es2022',
-    platform: 'node',
-    treeshake: true,
-  },
-  {
+    ...packageBuild,
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
     dts: false,
     clean: false,
-    sourcemap: true,
-    target: 'es2022',
+    treeshake: false,
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
   },
