@@ -18,6 +18,19 @@ export class UsageError extends Error {
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const
 
 /** The exit code for an error thrown by a command. */
+/**
+ * Our own usage error inside `error`, if any: the engine wraps whatever a flow callback throws (the one-time-code
+ * prompt, say) into an `AuthError`, keeping the original as `cause`.
+ */
+export function usageErrorWithin(error: unknown): UsageError | undefined {
+  let current = error
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof UsageError) return current
+    current = current.cause
+  }
+  return undefined
+}
+
 export function exitCodeOf(error: unknown): number {
   return error instanceof UsageError ? EXIT.usage : EXIT.error
 }

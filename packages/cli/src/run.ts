@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { COMMANDS } from './commands'
 import { GLOBAL_OPTIONS, type Context } from './context'
-import { describeError, EXIT, exitCodeOf, UsageError } from './errors'
+import { describeError, EXIT, exitCodeOf, UsageError, usageErrorWithin } from './errors'
 import { mainHelp } from './help'
 import { processIO, type CliIO } from './io'
 import { Output } from './output'
@@ -44,7 +44,8 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     }
     const ctx: Context = { io, out, stdin, flags: parsed.values, positionals: parsed.positionals, command: command.name }
     return await command.run(ctx)
-  } catch (error) {
+  } catch (thrown) {
+    const error = usageErrorWithin(thrown) ?? thrown
     out.info(describeError(error, debug))
     return exitCodeOf(error)
   } finally {

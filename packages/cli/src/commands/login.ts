@@ -92,26 +92,16 @@ export const login: Command = {
       if (field.key !== 'otp') values[field.key] = await resolveValue(field, sources)
     }
     const otpField = provider.login.find((field) => field.key === 'otp')
-    // The engine wraps what a flow callback throws; keep our own usage error (missing code) to report it as such.
-    let otpProblem: unknown
     const otp = otpField
       ? async () => {
           if (ctx.io.stdin.isTTY) ctx.out.info(`${provider.title} has emailed you a one-time code.`)
-          try {
-            return await resolveValue(otpField, sources)
-          } catch (error) {
-            otpProblem = error
-            throw error
-          }
+          return resolveValue(otpField, sources)
         }
       : undefined
     const auth = provider.build(values, { ...common, ...(otp ? { otp } : {}) })
     try {
-      try {
-        await auth.login()
-      } catch (error) {
-        throw otpProblem ?? error
-      }
+      // A usage error from the code prompt comes back wrapped by the engine; run() reports it as the usage error.
+      await auth.login()
       await record(ctx, provider, values, stores, auth, baseURL)
       ctx.out.print(`Logged in to ${provider.title} as ${await provider.label(values)} — ${describeToken(auth, ctx)}. Saved in ${stores.store.dir}.`)
       return 0
