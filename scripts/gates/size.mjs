@@ -37,10 +37,10 @@ export const CEILINGS = {
   '@authmux/key-secret-jwt': 5_700,
   '@authmux/key-secret-jwt/node': 4_950,
   '@authmux/api-key-refresh': 2_600,
-  '@authmux/password-login': 4_500,
-  '@authmux/store-file': 3_500,
+  '@authmux/password-login': 4_350,
+  '@authmux/store-file': 3_450,
   '@authmux/store-redis': 3_900,
-  Axiom: 3_720,
+  Axiom: 3_560,
 }
 
 /** One row per vendor: the preset factory a user imports for it. */
