@@ -1,11 +1,11 @@
-import { ConfigError } from '@authmux/core'
+import { ConfigError, isHeaderSafe } from '@authmux/core'
 
 interface Where {
   packageName: string
   provider: string
 }
 
-/** A required string option that goes into a header or JSON body: non-empty, no whitespace or control characters. */
+/** A required string option that goes into a header or JSON body: non-empty, header-safe ASCII without whitespace. */
 export function checkSecret(value: unknown, field: string, where: Where & { envName?: string; hint?: string }): string {
   const source = where.envName ? `${field} (or ${where.envName})` : field
   if (value === undefined || value === null || value === '') {
@@ -18,11 +18,14 @@ export function checkSecret(value: unknown, field: string, where: Where & { envN
   if (typeof value !== 'string') {
     throw new ConfigError(`${where.packageName}: ${source} must be a string.`, { provider: where.provider, field })
   }
-  if (/[\s\u0000-\u001f\u007f]/.test(value)) {
-    throw new ConfigError(`${where.packageName}: ${source} contains whitespace or control characters — copy it again without spaces or line breaks.`, {
-      provider: where.provider,
-      field,
-    })
+  if (/\s/.test(value) || !isHeaderSafe(value)) {
+    throw new ConfigError(
+      `${where.packageName}: ${source} contains whitespace, control or non-ASCII characters — copy it again without spaces, line breaks or look-alike characters; nothing was sent.`,
+      {
+        provider: where.provider,
+        field,
+      },
+    )
   }
   return value
 }

@@ -1,17 +1,17 @@
-import { assertSecureBaseURL } from '@authmux/core'
+import { assertSecureBaseURL, isHeaderSafe } from '@authmux/core'
 import { configError, orEnv } from './config-error'
 import { isValidHeaderName } from './header'
 import { PACKAGE_NAME } from './package-name'
 
 /**
- * Checks an API key option: a string without whitespace or control characters (header-safe). Returns undefined
+ * Checks an API key option: a string without whitespace, control or non-ASCII characters (header-safe). Returns undefined
  * for a missing or empty key (the caller decides whether that is an error).
  */
 export function checkApiKey(value: unknown, provider: string, envName?: string): string | undefined {
   if (value === undefined || value === '') return undefined
-  if (typeof value !== 'string' || /[\s\u0000-\u001f\u007f]/.test(value)) {
+  if (typeof value !== 'string' || /\s/.test(value) || !isHeaderSafe(value)) {
     throw configError(
-      `${orEnv('apiKey', envName)} contains whitespace or control characters (or is not a string) — copy the key again without them.`,
+      `${orEnv('apiKey', envName)} contains whitespace, control or non-ASCII characters (or is not a string) — copy the key again without them; nothing was sent.`,
       'apiKey',
       provider,
     )

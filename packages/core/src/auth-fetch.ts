@@ -1,10 +1,11 @@
 import { type $Fetch, type FetchOptions, ofetch } from 'ofetch'
-import { AuthError, ConfigError, TokenExpiredError } from './errors'
+import { AuthError, ConfigError, NetworkError, ProviderError, TimeoutError, TokenExpiredError } from './errors'
 import { rateLimitError, readBody } from './flow-context'
 import { ALWAYS_CREDENTIAL_HEADERS, followRedirects } from './redirects'
 import { assertSecureURL } from './secure-url'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
-import { discardBody, send } from './transport'
+import { describeNetworkFailure, discardBody, send } from './transport'
+import { describeErrorBody } from './sanitize'
 import { resolveURL } from './urls'
 import type { AuthStrategy } from './types'
 
@@ -22,42 +23,76 @@ export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOpti
   const internals = (strategy as unknown as Record<symbol, SessionInternals | undefined>)[SESSION_INTERNALS]
   const rawFetch = internals ? sessionFetch(internals) : strategyFetch(strategy)
   const inner = ofetch.create({ baseURL: strategy.baseURL, retry: 0, ...ofetchOptions }, { fetch: rawFetch as typeof globalThis.fetch })
+  const label = internals
+    ? { provider: internals.flow.name, packageName: internals.flow.packageName }
+    : { provider: strategy.name, packageName: '@authmux/core' }
 
-  const unwrap = (error: unknown): never => {
+  const unwrap = (error: unknown, signal: AbortSignal | null | undefined): never => {
+    // The caller's own abort: its reason, untouched.
+    if (signal?.aborted) throw signal.reason
+    if (error instanceof AuthError) throw error
     const cause = (error as { cause?: unknown })?.cause
     if (cause instanceof AuthError) throw cause
     const response = (error as { response?: Response })?.response
-    if (internals && response) {
-      const mapped = internals.flow.toError?.({
-        status: response.status,
-        headers: response.headers,
-        data: (error as { data?: unknown }).data,
-        during: 'request',
-      })
-      if (mapped) throw internals.sanitize(mapped)
-      if (response.status === 429) {
-        // A 429 the transport did not wait out (too long, or too many): typed, with how long to wait.
-        throw rateLimitError(internals.flow, new URL(response.url || strategy.baseURL).pathname, response.headers, internals.transport)
-      }
-    }
-    throw error
+    const failure = response
+      ? responseError(error, response, internals, strategy)
+      : isTimeout(cause)
+        ? new TimeoutError(`${label.packageName}: ${strategy.name} did not answer in time (${describeNetworkFailure(cause)}).`, {
+            provider: label.provider,
+            cause: error,
+          })
+        : new NetworkError(`${label.packageName}: a request to ${strategy.name} failed (${describeNetworkFailure(error)}).`, {
+            provider: label.provider,
+            cause: error,
+          })
+    throw internals ? internals.sanitize(failure) : failure
   }
 
-  const wrapped = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) => inner(request, options).catch(unwrap)) as $Fetch
-  wrapped.raw = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) => inner.raw(request, options).catch(unwrap)) as $Fetch['raw']
+  const signalOf = (options?: Parameters<$Fetch>[1]) => options?.signal
+  const wrapped = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
+    inner(request, options).catch((error: unknown) => unwrap(error, signalOf(options)))) as $Fetch
+  wrapped.raw = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
+    inner.raw(request, options).catch((error: unknown) => unwrap(error, signalOf(options)))) as $Fetch['raw']
   wrapped.native = rawFetch as $Fetch['native']
   wrapped.create = ((defaults: FetchOptions = {}) => createAuthFetch(strategy, { ...ofetchOptions, ...defaults })) as $Fetch['create']
   return wrapped
+}
+
+/**
+ * A non-2xx answer as a typed error: the flow's own mapping first, then 429 → `RateLimitError`, anything else →
+ * `ProviderError` with the status and the provider's message (ofetch's error, with `data`, stays as `cause`).
+ */
+function responseError(error: unknown, response: Response, internals: SessionInternals | undefined, strategy: AuthStrategy): AuthError {
+  const data = (error as { data?: unknown }).data
+  const url = new URL(response.url || strategy.baseURL)
+  const method = ((error as { options?: { method?: string } }).options?.method ?? 'GET').toUpperCase()
+  if (internals) {
+    const mapped = internals.flow.toError?.({ status: response.status, headers: response.headers, data, during: 'request' })
+    if (mapped) return mapped
+    // A 429 the transport did not wait out (too long, or too many): typed, with how long to wait.
+    if (response.status === 429) return rateLimitError(internals.flow, url.pathname, response.headers, internals.transport)
+  }
+  const packageName = internals?.flow.packageName ?? '@authmux/core'
+  const detail = describeErrorBody(data)
+  return new ProviderError(`${packageName}: ${strategy.name} answered HTTP ${response.status} to ${method} ${url.pathname}${detail ? `: ${detail}` : ''}.`, {
+    provider: strategy.name,
+    status: response.status,
+    cause: error,
+  })
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError'
 }
 
 /** The authenticated `fetch` of an engine session. */
 function sessionFetch(internals: SessionInternals): FetchFn {
   const { flow } = internals
   const label = { provider: flow.name, packageName: flow.packageName, allowInsecureHttp: internals.allowInsecureHttp }
-  // Ordinary requests time out only when asked (`timeoutMs` set explicitly, or ofetch's `timeout`): a timer and a
-  // signal per request cost a measurable share of a loopback request. They need no clock-skew reading either:
+  // Ordinary requests have their own time limit (through the shared deadline sweep) and need no clock-skew reading:
   // expiry only ever comes from auth calls.
-  const transport = { ...internals.transport, timeoutMs: internals.requestTimeoutMs ?? 0, observeSkew: false }
+  const transport = { ...internals.transport, timeoutMs: internals.requestTimeoutMs, observeSkew: false }
+  const redirectPolicy = { credentialHeaders: internals.credentialHeaders, owns: internals.owns, label }
   return async (input, init = {}) => {
     const url = toURL(input, internals.baseURL)
     const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
@@ -70,10 +105,10 @@ function sessionFetch(internals: SessionInternals): FetchFn {
     for (let attempt = 0; ; attempt++) {
       const headers = attempt === 0 ? original : new Headers(userHeaders)
       // Synchronous in steady state (a fresh token): no await on the request path then.
-      const attached = internals.attach({ url, method, headers })
+      const attached = internals.attach({ url, method, headers, signal: init.signal })
       const usedToken = attached instanceof Promise ? await attached : attached
       // A copy: ofetch keeps `init` on its errors, and it must never hold the credential headers.
-      const response = await followRedirects(url, { ...init, method, headers }, internals.credentialHeaders, (hopUrl, hopInit) =>
+      const response = await followRedirects(url, { ...init, method, headers }, redirectPolicy, (hopUrl, hopInit) =>
         send(hopUrl, hopInit, idempotent, transport),
       )
       flow.onResponse?.(response, { url, method })
@@ -85,7 +120,7 @@ function sessionFetch(internals: SessionInternals): FetchFn {
       }
       if (!policy || !replayable) return response
       if (attempt > 0) {
-        const data = await readBody(response)
+        const data = await readBody(response, url, transport)
         const mapped = flow.toError?.({ status: 401, headers: response.headers, data, during: 'request' })
         throw internals.sanitize(
           mapped ??
@@ -119,7 +154,8 @@ function strategyFetch(strategy: AuthStrategy): FetchFn {
       const added = await strategy.getHeaders({ url: url.href, method })
       for (const [name, value] of Object.entries(added)) headers.set(name, value)
       const credentialHeaders = [...ALWAYS_CREDENTIAL_HEADERS, ...Object.keys(added).map((h) => h.toLowerCase())]
-      const response = await followRedirects(url, { ...init, method, headers }, credentialHeaders, (hopUrl, hopInit) => globalThis.fetch(hopUrl, hopInit))
+      const policy = { credentialHeaders, owns: (hop: URL) => hop.origin === base.origin, label: { provider: strategy.name, packageName: '@authmux/core' } }
+      const response = await followRedirects(url, { ...init, method, headers }, policy, (hopUrl, hopInit) => globalThis.fetch(hopUrl, hopInit))
       if (response.status !== 401 || !isReplayableBody(init.body)) return response
       await discardBody(response)
       if (attempt > 0) {

@@ -1,15 +1,78 @@
-/** Machine-readable error codes. */
+/**
+ * Every machine-readable code an authmux error carries (a closed union: a code not listed here is never thrown).
+ * Each class has a default code; a few situations get their own code under the class that fits them.
+ */
 export type AuthErrorCode =
+  /** `AuthError` thrown as is (rare: most failures have a more precise class). */
   | 'AUTH_ERROR'
+  /** `InvalidCredentialsError`: the provider rejected the configured credentials. */
   | 'INVALID_CREDENTIALS'
+  /** `TokenExpiredError`: the token expired or was refused and could not be renewed. */
   | 'TOKEN_EXPIRED'
+  /** `TokenExpiredError`: `logout()` ran while this login or refresh was in flight; its tokens were discarded. */
+  | 'SIGNED_OUT'
+  /** `RateLimitError`: HTTP 429, or the client-side login limiter. */
   | 'RATE_LIMITED'
+  /** `ProviderError`: the provider answered with an error of its own. */
   | 'PROVIDER_ERROR'
+  /** `ProviderError`: a request was redirected more times than the engine follows (a redirect loop). */
+  | 'TOO_MANY_REDIRECTS'
+  /** `ProviderError` (key-secret-jwt): a non-idempotent request failed in a way that leaves open whether it ran. */
+  | 'SUBMISSION_UNCERTAIN'
+  /** `ProviderError` (Axiom): the provider asks for a Cloudflare Turnstile check. */
+  | 'TURNSTILE_REQUIRED'
+  /** `ResponseShapeError`: a response (or a flow's token set) did not have the expected shape. */
   | 'RESPONSE_SHAPE'
+  /** `OtpRequiredError`: the login needs a one-time code and no code source is configured. */
   | 'OTP_REQUIRED'
+  /** `InsecureTransportError`: a credential would have gone over plain http. */
   | 'INSECURE_TRANSPORT'
+  /** `ConfigError`: a bad or missing option or environment variable. */
   | 'CONFIG'
-  | (string & {})
+  /** `ConfigError`: a request to a URL outside the strategy's base URL. */
+  | 'URL_NOT_OWNED'
+  /** `NetworkError`: the provider could not be reached, or the connection broke mid-answer. */
+  | 'NETWORK_ERROR'
+  /** `TimeoutError`: no answer within the configured time limit. */
+  | 'TIMEOUT'
+  /** `AuthError`: something the engine did not anticipate (a bug in a flow or a callback); the original is the cause. */
+  | 'UNEXPECTED'
+  /** `StoreError` codes (see `StoreErrorCode`). */
+  | 'STORE_CORRUPT'
+  | 'STORE_DECRYPT'
+  | 'STORE_KEY'
+  | 'STORE_INVALID'
+  | 'STORE_LOCK_TIMEOUT'
+  | 'STORE_IO'
+  | 'STORE_UNAVAILABLE'
+
+/** Every `AuthErrorCode`, for exhaustive checks and tests. */
+export const AUTH_ERROR_CODES: readonly AuthErrorCode[] = [
+  'AUTH_ERROR',
+  'INVALID_CREDENTIALS',
+  'TOKEN_EXPIRED',
+  'SIGNED_OUT',
+  'RATE_LIMITED',
+  'PROVIDER_ERROR',
+  'TOO_MANY_REDIRECTS',
+  'SUBMISSION_UNCERTAIN',
+  'TURNSTILE_REQUIRED',
+  'RESPONSE_SHAPE',
+  'OTP_REQUIRED',
+  'INSECURE_TRANSPORT',
+  'CONFIG',
+  'URL_NOT_OWNED',
+  'NETWORK_ERROR',
+  'TIMEOUT',
+  'UNEXPECTED',
+  'STORE_CORRUPT',
+  'STORE_DECRYPT',
+  'STORE_KEY',
+  'STORE_INVALID',
+  'STORE_LOCK_TIMEOUT',
+  'STORE_IO',
+  'STORE_UNAVAILABLE',
+]
 
 export interface AuthErrorOptions {
   provider?: string
@@ -129,6 +192,26 @@ export class ConfigError extends AuthError {
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), field: this.field }
+  }
+}
+
+/**
+ * The provider could not be reached, or the connection broke before the whole answer arrived (refused, DNS, TLS,
+ * reset, a body cut off mid-read). The underlying error, redacted, is the `cause` (its `code`, e.g. `ECONNREFUSED`,
+ * is named in the message).
+ */
+export class NetworkError extends AuthError {
+  override name = 'NetworkError'
+  constructor(message: string, options: AuthErrorOptions = {}) {
+    super(message, { code: 'NETWORK_ERROR', ...options })
+  }
+}
+
+/** No answer within the time limit (`timeoutMs` for auth calls, `requestTimeoutMs` for requests). */
+export class TimeoutError extends NetworkError {
+  override name = 'TimeoutError'
+  constructor(message: string, options: AuthErrorOptions = {}) {
+    super(message, { code: 'TIMEOUT', ...options })
   }
 }
 

@@ -32,7 +32,7 @@ describe('expiry', () => {
   })
 
   it('learns skew from Date headers, ignoring sub-tolerance noise and garbage', () => {
-    const tracker = new SkewTracker(2_000)
+    const tracker = new SkewTracker({ toleranceMs: 2_000 })
     const local = Date.parse('2026-11-22T12:00:00Z')
     tracker.observe(new Date(local + 1_000).toUTCString(), local)
     expect(tracker.skewMs).toBe(0)

@@ -37,10 +37,23 @@ function decodeJwtClaims(jwt: string | undefined): { exp?: unknown; iat?: unknow
  */
 export function resolveExpiry(input: ExpiryInput, clock: { now: number; skewMs: number }): number | undefined {
   if (typeof input.expiresInSeconds === 'number' && Number.isFinite(input.expiresInSeconds)) {
-    return clock.now + input.expiresInSeconds * 1000
+    return saneExpiry(clock.now + input.expiresInSeconds * 1000, clock.now)
   }
   const absolute = parseAbsolute(input.expiresAt) ?? decodeJwtExpiry(input.jwt)
-  return absolute === undefined ? undefined : absolute - clock.skewMs
+  return absolute === undefined ? undefined : saneExpiry(absolute - clock.skewMs, clock.now)
+}
+
+/** Longest token lifetime the engine believes: an expiry further out than this is treated as unknown. */
+export const MAX_BELIEVED_LIFETIME_MS = 50 * 365 * 24 * 3600 * 1000
+
+/**
+ * An expiry the engine can store and compute with: finite and at most `MAX_BELIEVED_LIFETIME_MS` ahead of `now`,
+ * else undefined (unknown). `exp: 1e308` or `expires_in: 1e300` are provider bugs, not tokens that live forever;
+ * an unknown expiry is renewed on its first 401 instead.
+ */
+export function saneExpiry(expiresAt: number | undefined, now: number): number | undefined {
+  if (expiresAt === undefined || !Number.isFinite(expiresAt)) return undefined
+  return expiresAt - now > MAX_BELIEVED_LIFETIME_MS ? undefined : expiresAt
 }
 
 function parseAbsolute(value: string | number | undefined): number | undefined {
@@ -52,13 +65,26 @@ function parseAbsolute(value: string | number | undefined): number | undefined {
   return undefined
 }
 
+/** Default bound on a believed clock skew: a server whose `Date` is further off than this is not believed. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 60 * 60 * 1000
+
 /**
  * Learns the server clock from `Date` headers. `Date` has one-second resolution, so differences under
- * `toleranceMs` are treated as no skew.
+ * `toleranceMs` are treated as no skew. A difference beyond `maxSkewMs` (a server claiming to live years ahead) is not
+ * believed: the last believed skew stays, and `onDistrust` is told once.
  */
 export class SkewTracker {
   #skewMs = 0
-  constructor(private readonly toleranceMs = 2000) {}
+  #distrusted = false
+  readonly #maxSkewMs: number
+  readonly #toleranceMs: number
+  readonly #onDistrust: ((skewMs: number) => void) | undefined
+
+  constructor(options: { maxSkewMs?: number; toleranceMs?: number; onDistrust?: (skewMs: number) => void } = {}) {
+    this.#maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
+    this.#toleranceMs = options.toleranceMs ?? 2000
+    this.#onDistrust = options.onDistrust
+  }
 
   get skewMs(): number {
     return this.#skewMs
@@ -69,6 +95,11 @@ export class SkewTracker {
     const server = Date.parse(dateHeader)
     if (Number.isNaN(server)) return
     const skew = server - localNow
-    this.#skewMs = Math.abs(skew) < this.toleranceMs ? 0 : skew
+    if (Math.abs(skew) > this.#maxSkewMs) {
+      if (!this.#distrusted) this.#onDistrust?.(skew)
+      this.#distrusted = true
+      return
+    }
+    this.#skewMs = Math.abs(skew) < this.#toleranceMs ? 0 : skew
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { InvalidCredentialsError, ProviderError, RateLimitError, ResponseShapeError } from './errors'
+import { InvalidCredentialsError, NetworkError, ProviderError, RateLimitError, ResponseShapeError } from './errors'
 import { createSession } from './session'
 import { testFlow } from './testing/test-flow'
 import { startTokenServer, type TokenServer } from './testing/token-server'
@@ -26,15 +26,16 @@ describe('auth calls through ctx.request()', () => {
     expect(error.message).not.toContain('CANARYTOK')
   })
 
-  it('an unreachable provider is a ProviderError with code NETWORK_ERROR', async () => {
+  it('an unreachable provider is a NetworkError with code NETWORK_ERROR naming the system error', async () => {
     server = await startTokenServer()
     const url = server.url
     await server.close()
     const auth = createSession(testFlow(url), { retry: { maxRetries: 1, baseDelayMs: 1 } })
-    const error = (await auth.login().catch((e: unknown) => e)) as ProviderError
-    expect(error).toBeInstanceOf(ProviderError)
+    const error = (await auth.login().catch((e: unknown) => e)) as NetworkError
+    expect(error).toBeInstanceOf(NetworkError)
     expect(error.code).toBe('NETWORK_ERROR')
     expect(error.message).toMatch(/could not reach http:\/\/127\.0\.0\.1:\d+\/auth\/token/)
+    expect(error.message).toContain('ECONNREFUSED')
     server = await startTokenServer()
   })
 

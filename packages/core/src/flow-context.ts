@@ -1,12 +1,12 @@
 import type { z } from 'zod'
 import { parseSetCookies, serializeCookies } from './cookies'
-import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, ResponseShapeError, isRejection, type AuthError } from './errors'
+import { ConfigError, InvalidCredentialsError, NetworkError, ProviderError, RateLimitError, ResponseShapeError, isRejection, type AuthError } from './errors'
 import { resolveExpiry } from './expiry'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse } from './flow'
 import type { Redactor } from './redact'
 import { describeErrorBody } from './sanitize'
 import { assertSecureURL } from './secure-url'
-import { retryAfterMs, send, type TransportOptions } from './transport'
+import { asNetworkError, describeNetworkFailure, retryAfterMs, send, type TransportOptions } from './transport'
 import { resolveURL } from './urls'
 
 /** Everything a FlowContext needs from its session. */
@@ -30,6 +30,7 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
     expiry: (input) => resolveExpiry(input, { now: transport.now(), skewMs: transport.skew.skewMs }),
     async request<S extends z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>> {
       const url = resolveAuthURL(request.url, deps)
+      for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value)
       assertSecureURL(url, { ...label, allowInsecureHttp: deps.allowInsecureHttp })
       const method = (request.method ?? 'POST').toUpperCase()
       const headers = new Headers(request.headers)
@@ -57,14 +58,9 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
               : true
         response = await send(url, { method, headers, body, redirect: 'manual' }, retryable, transport)
       } catch (error) {
-        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-        throw new ProviderError(`${flow.packageName}: could not reach ${url.origin}${url.pathname} (${redactor.redact(reason)}).`, {
-          provider: flow.name,
-          code: 'NETWORK_ERROR',
-          cause: error,
-        })
+        throw asNetworkError(error, url, transport)
       }
-      const data = await readBody(response)
+      const data = await readBody(response, url, transport)
       const cookies = parseSetCookies(response.headers, transport.now())
       const ok = response.status >= 200 && response.status < 300
       if (!ok && !request.acceptStatus?.includes(response.status)) {
@@ -98,9 +94,22 @@ function resolveAuthURL(target: string, deps: FlowContextDeps): URL {
   return url
 }
 
-/** Reads a body as JSON when it parses, else as text; undefined when empty. */
-export async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text()
+/**
+ * Reads a body as JSON when it parses, else as text; undefined when empty. A body cut off mid-read (the connection
+ * closed early) is a `NetworkError` naming `url` when given.
+ */
+export async function readBody(response: Response, url?: URL, options?: Pick<TransportOptions, 'label'>): Promise<unknown> {
+  let text: string
+  try {
+    text = await response.text()
+  } catch (error) {
+    const where = url ? `${url.origin}${url.pathname}` : response.url || 'the provider'
+    const label = options?.label
+    throw new NetworkError(
+      `${label?.packageName ?? '@authmux/core'}: the connection to ${where} closed before the whole answer arrived (${describeNetworkFailure(error)}).`,
+      { provider: label?.provider ?? 'authmux', cause: error },
+    )
+  }
   if (text === '') return undefined
   const type = response.headers.get('content-type') ?? ''
   if (type.includes('json') || /^\s*[[{"]/.test(text)) {

@@ -7,6 +7,8 @@ export interface OutgoingRequest {
   url: URL
   method: string
   headers: Headers
+  /** The caller's signal: a wait for a login or refresh ends at once when it aborts. */
+  signal?: AbortSignal | null
 }
 
 /** A parsed response from an auth call made with `FlowContext.request()`. */
@@ -25,6 +27,11 @@ export interface FlowRequest<S extends z.ZodType = z.ZodType> {
   url: string
   /** Default `POST`. */
   method?: string
+  /**
+   * Query parameters added to `url` (undefined values are skipped). Credentials may travel here (a client secret in a
+   * GET, a stream key): register them in the flow's `secrets` and every URL the engine reports hides them.
+   */
+  query?: Record<string, string | undefined>
   /** Sent as JSON with `Content-Type: application/json`. */
   json?: unknown
   headers?: Record<string, string>

@@ -21,16 +21,22 @@ export {
   ConfigError,
   InsecureTransportError,
   InvalidCredentialsError,
+  NetworkError,
   OtpRequiredError,
   ProviderError,
   RateLimitError,
   ResponseShapeError,
+  TimeoutError,
   TokenExpiredError,
+  AUTH_ERROR_CODES,
   isRejection,
   type AuthErrorCode,
   type AuthErrorOptions,
 } from './errors'
-export { createSession, type Session } from './session'
+export { createSession, DEFAULT_REQUEST_TIMEOUT_MS, type Session } from './session'
+export type { RefreshThrottleOptions } from './refresh-throttle'
+export { assertHeaderSafeOption, isHeaderSafe } from './token-check'
+export { credentialFingerprint } from './store-key'
 export { createAuthFetch } from './auth-fetch'
 export { composeAuth, type ComposedAuth } from './compose'
 export { MemoryTokenStore } from './memory-store'

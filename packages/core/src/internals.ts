@@ -8,8 +8,8 @@ export interface SessionInternals {
   readonly baseURL: URL
   readonly credentialHeaders: readonly string[]
   readonly transport: TransportOptions
-  /** `SessionOptions.timeoutMs` when the user set it (ordinary requests have no timeout otherwise). */
-  readonly requestTimeoutMs: number | undefined
+  /** Time limit of one ordinary request in ms (0 = none), from `SessionOptions.requestTimeoutMs`. */
+  readonly requestTimeoutMs: number
   readonly allowInsecureHttp: boolean
   owns(url: URL): boolean
   /** Attaches credentials; returns the access token used (undefined when the request needed none). */

@@ -1,18 +1,30 @@
+import { encodedForms } from './secret-forms'
+
 /** Replacement text for a redacted secret. */
 export const REDACTED = '[REDACTED]'
 
 const JWT_PATTERN = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g
+/**
+ * Query parameters that carry credentials by convention (`?api_key=…`, `&access_token=…`, `client_secret`, …): their
+ * values are hidden in every URL the engine reports, registered or not.
+ */
+const CREDENTIAL_QUERY_PATTERN =
+  /([?&;](?:api[_-]?key|apikey|key|access[_-]?token|refresh[_-]?token|id[_-]?token|token|auth|authorization|secret|client[_-]?secret|password|passwd|signature|sig|otp|code)=)[^&#\s'"<>]+/gi
 const MIN_SECRET_LENGTH = 4
 
 /**
- * Remembers every secret a session has seen and scrubs them from text. JWT-looking strings are always scrubbed,
- * even when they were never registered (a provider may echo a token we have not seen yet).
+ * Remembers every secret a session has seen and scrubs them from text, in every form a secret travels in: as is,
+ * URL-encoded (`%2B` and `+` styles), JSON-escaped and base64/base64url (inside a Basic header, at any offset).
+ * JWT-looking strings and credential query parameters are always scrubbed, even when never registered (a provider
+ * may echo a token we have not seen yet).
  */
 export class Redactor {
   readonly #secrets = new Set<string>()
 
   add(value: string | undefined): void {
-    if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) this.#secrets.add(value)
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.#secrets.has(value)) return
+    this.#secrets.add(value)
+    for (const form of encodedForms(value)) if (form.length >= MIN_SECRET_LENGTH) this.#secrets.add(form)
   }
 
   redact(text: string): string {
@@ -20,7 +32,7 @@ export class Redactor {
     for (const secret of this.#secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED)
     }
-    return out.replace(JWT_PATTERN, REDACTED)
+    return out.replace(JWT_PATTERN, REDACTED).replace(CREDENTIAL_QUERY_PATTERN, `$1${REDACTED}`)
   }
 
   /** Redacts every string inside a plain value (objects, arrays), returning a copy. */

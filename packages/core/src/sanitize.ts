@@ -1,44 +1,67 @@
-import { AuthError } from './errors'
+import { AuthError, NetworkError, TimeoutError } from './errors'
+import { describeNetworkFailure } from './transport'
 import type { Redactor } from './redact'
 
 /**
  * Makes any thrown value safe to show: an `AuthError` keeps its class with secrets scrubbed from its message (and
- * its cause chain); anything else becomes an `AuthError` whose message is the redacted original.
+ * its cause chain); a timeout becomes a `TimeoutError`, a failed or cut-off connection a `NetworkError`, anything
+ * else an `AuthError` with code `UNEXPECTED`; the original is kept as `cause` (scrubbed, or dropped when it holds a
+ * secret it cannot be scrubbed of).
  */
 export function sanitizeError(error: unknown, redactor: Redactor, label: { provider: string; packageName: string }): AuthError {
   if (error instanceof AuthError) {
     scrub(error, redactor)
     return error
   }
-  const message = error instanceof Error ? error.message : String(error)
-  const wrapped = new AuthError(`${label.packageName}: ${redactor.redact(message)}`, {
-    provider: label.provider,
-    code: error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'UNEXPECTED',
-    cause: error instanceof Error ? error : undefined,
-  })
+  const message = redactor.redact(error instanceof Error ? error.message : String(error))
+  const cause = error instanceof Error ? error : undefined
+  const options = { provider: label.provider, cause }
+  const wrapped =
+    cause?.name === 'TimeoutError'
+      ? new TimeoutError(`${label.packageName}: timed out (${message}).`, options)
+      : isConnectionFailure(cause)
+        ? new NetworkError(`${label.packageName}: the connection failed (${describeNetworkFailure(cause)}).`, options)
+        : new AuthError(`${label.packageName}: ${message}`, { ...options, code: 'UNEXPECTED' })
   scrub(wrapped, redactor)
   return wrapped
 }
 
+/** fetch's own failures: "fetch failed" (refused, DNS, TLS) and "terminated" (a body cut off mid-read). */
+function isConnectionFailure(error: Error | undefined): boolean {
+  return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated')
+}
+
 function scrub(error: Error, redactor: Redactor, depth = 0): void {
-  error.message = redactor.redact(error.message)
-  if (error.stack) error.stack = redactor.redact(error.stack)
+  // `message` and `stack` are read-only on some errors (DOMException): leave those, and drop them as a cause below
+  // when they hold a secret.
+  setIfWritable(error, 'message', redactor.redact(error.message))
+  if (error.stack) setIfWritable(error, 'stack', redactor.redact(error.stack))
   // Extra fields (providerCode, field, …) are shown by inspect and toJSON too.
   const fields = error as unknown as Record<string, unknown>
   for (const key of Object.keys(fields)) {
     const value = fields[key]
-    if (typeof value === 'string') {
-      try {
-        fields[key] = redactor.redact(value)
-      } catch {
-        // read-only field: leave it
-      }
-    }
+    if (typeof value === 'string') setIfWritable(error, key, redactor.redact(value))
   }
   const cause = (error as { cause?: unknown }).cause
   if (cause === undefined) return
-  if (cause instanceof Error && depth < 4) scrub(cause, redactor, depth + 1)
-  else if (!(cause instanceof Error)) delete (error as { cause?: unknown }).cause
+  if (cause instanceof Error && depth < 4) {
+    scrub(cause, redactor, depth + 1)
+    if (redactor.redact(`${cause.message}\n${cause.stack ?? ''}`) === `${cause.message}\n${cause.stack ?? ''}`) return
+  }
+  try {
+    delete (error as { cause?: unknown }).cause
+  } catch {
+    // a frozen error: nothing more to do
+  }
+}
+
+function setIfWritable(target: object, key: string, value: string): void {
+  if ((target as Record<string, unknown>)[key] === value) return
+  try {
+    ;(target as Record<string, unknown>)[key] = value
+  } catch {
+    // read-only (a getter on the prototype, or a frozen object)
+  }
 }
 
 /** Pulls a human message out of a provider error body (`error`, `message`, `detail`, `errorMessage`, nested `error.message`). */

@@ -27,6 +27,7 @@ describe('transport', () => {
         return fetch(input, init)
       }) as typeof fetch,
       timeoutMs: 2_000,
+      label: { provider: 'test', packageName: '@authmux/core' },
       retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 },
       maxRateLimitWaitMs: 1_000,
       skew: new SkewTracker(),

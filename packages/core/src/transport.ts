@@ -1,3 +1,5 @@
+import { DEADLINE_PASSED, deadlineSweep } from './deadlines'
+import { NetworkError, TimeoutError } from './errors'
 import type { SkewTracker } from './expiry'
 import type { RetryOptions } from './types'
 
@@ -6,7 +8,10 @@ export interface TransportOptions {
   fetch: typeof globalThis.fetch
   /** Learn the server clock from `Date` headers (auth calls: expiry is read from their answers). Default true. */
   observeSkew?: boolean
+  /** Time limit of one attempt in ms; 0 = none. */
   timeoutMs: number
+  /** Names the provider in errors. */
+  label: { provider: string; packageName: string }
   retry: Required<RetryOptions>
   maxRateLimitWaitMs: number
   skew: SkewTracker
@@ -31,7 +36,8 @@ export async function send(url: URL, init: RequestInit, retryable: Retryable, op
     try {
       response = await fetchWithTimeout(url, init, options)
     } catch (error) {
-      if (init.signal?.aborted || !retryable || failures >= options.retry.maxRetries || isTimeout(error)) throw error
+      if (init.signal?.aborted) throw init.signal.reason
+      if (error instanceof TimeoutError || !retryable || failures >= options.retry.maxRetries) throw asNetworkError(error, url, options)
       await sleep(backoffMs(failures++, options.retry), init.signal)
       continue
     }
@@ -87,26 +93,47 @@ export function backoffMs(attempt: number, retry: Required<RetryOptions>): numbe
   return Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt)
 }
 
+/**
+ * One attempt, bounded by `timeoutMs` through the shared deadline sweep: the limit covers the wait for the answer
+ * (its status and headers); the body is read by the caller.
+ */
 async function fetchWithTimeout(url: URL, init: RequestInit, options: TransportOptions): Promise<Response> {
   if (!(options.timeoutMs > 0)) return options.fetch(url, init)
-  const timeout = AbortSignal.timeout(options.timeoutMs)
-  const signal = init.signal ? anySignal([init.signal, timeout]) : timeout
-  return options.fetch(url, { ...init, signal })
-}
-
-function anySignal(signals: AbortSignal[]): AbortSignal {
-  const any = (AbortSignal as { any?: (s: AbortSignal[]) => AbortSignal }).any
-  if (any) return any(signals)
-  const controller = new AbortController()
-  for (const signal of signals) {
-    if (signal.aborted) controller.abort(signal.reason)
-    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  const tracked = deadlineSweep.track(options.timeoutMs, init.signal)
+  try {
+    return await options.fetch(url, { ...init, signal: tracked.signal })
+  } catch (error) {
+    if (tracked.signal.reason === DEADLINE_PASSED) {
+      throw new TimeoutError(
+        `${options.label.packageName}: ${options.label.provider} did not answer ${url.origin}${url.pathname} within ${options.timeoutMs} ms; raise timeoutMs (auth calls) or requestTimeoutMs (requests) if it is just slow.`,
+        { provider: options.label.provider },
+      )
+    }
+    throw error
+  } finally {
+    tracked.done()
   }
-  return controller.signal
 }
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError'
+/** A failed exchange as a typed `NetworkError` naming the host and the system error code (ECONNREFUSED, ENOTFOUND …). */
+export function asNetworkError(error: unknown, url: URL, options: { label: { provider: string; packageName: string } }): NetworkError {
+  if (error instanceof NetworkError) return error
+  return new NetworkError(`${options.label.packageName}: could not reach ${url.origin}${url.pathname} (${describeNetworkFailure(error)}).`, {
+    provider: options.label.provider,
+    cause: error,
+  })
+}
+
+/** "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1" out of fetch's generic "TypeError: fetch failed". */
+export function describeNetworkFailure(error: unknown): string {
+  const parts: string[] = []
+  let current: unknown = error
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code
+    parts.push(`${current.name}${typeof code === 'string' ? ` ${code}` : ''}: ${current.message}`)
+    current = (current as { cause?: unknown }).cause
+  }
+  return parts.length > 0 ? parts.join(' ← ') : String(error)
 }
 
 /** Releases a response body that will not be read (keeps the connection reusable). */

@@ -1,4 +1,6 @@
 import type { $Fetch } from 'ofetch'
+import type { AuthError } from './errors'
+import type { RefreshThrottleOptions } from './refresh-throttle'
 
 /** A set of credentials obtained from a provider. All times are epoch milliseconds on the local clock. */
 export interface TokenSet {
@@ -59,7 +61,7 @@ export interface AuthEventMap {
   login: { provider: string; source: 'acquire' | 'store' | 'import'; expiresAt?: number; at: number }
   refresh: { provider: string; expiresAt?: number; at: number; background: boolean }
   logout: { provider: string; at: number }
-  error: { provider: string; error: Error; at: number; during: 'login' | 'refresh' | 'logout' | 'store' | 'request' }
+  error: { provider: string; error: AuthError; at: number; during: 'login' | 'refresh' | 'logout' | 'store' | 'request' }
 }
 
 export type AuthEvent<E extends AuthEventName = AuthEventName> = AuthEventMap[E]
@@ -143,11 +145,21 @@ export interface SessionOptions {
   allowInsecureHttp?: boolean
   /** fetch implementation. Default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch
-  /**
-   * Timeout in ms. Auth calls (login, refresh) always have one: default 30000. `strategy.fetch` requests get it only
-   * when you set it here (or pass ofetch's `timeout` per request), so the hot path stays free of timers.
-   */
+  /** Time limit of one auth call (login, refresh, logout) in ms, waiting for the answer. Default 30000. */
   timeoutMs?: number
+  /**
+   * Time limit of one `strategy.fetch` request in ms, waiting for the answer's status and headers (retries each get
+   * their own). Default: `timeoutMs` when set, else 30000. `0` or `false` disables it. A hung request rejects with
+   * `TimeoutError`. Enforced by one shared sweep (accurate to about a quarter second), not a timer per request.
+   */
+  requestTimeoutMs?: number | false
+  /**
+   * Largest clock difference in ms the engine believes from a server's `Date` header. A server that claims to be
+   * further off (years ahead) is not believed, and a warning is logged once. Default 3600000 (one hour).
+   */
+  maxClockSkewMs?: number
+  /** Spacing and backoff of automatic refreshes (explicit `login()`/`refresh()` are never throttled). */
+  refreshThrottle?: RefreshThrottleOptions
   /** Retry policy for 5xx/network errors. */
   retry?: RetryOptions
   /** Longest wait in ms the client accepts for a 429 before it throws `RateLimitError`. Default 60000. */

@@ -1,4 +1,4 @@
-import { AuthError } from '@authmux/core'
+import { TimeoutError } from '@authmux/core'
 /** One email the Axiom emulator "sent". */
 export interface InboxMessage {
   to: string
@@ -68,9 +68,8 @@ export function createInbox(): InboxWriter {
         const timer = realSetTimeout(() => {
           waiters.delete(waiter)
           reject(
-            new AuthError('@authmux/testkit: no one-time code arrived in the inbox in time — did the client call /login-password-v2?', {
+            new TimeoutError('@authmux/testkit: no one-time code arrived in the inbox in time — did the client call /login-password-v2?', {
               provider: 'axiom',
-              code: 'OTP_TIMEOUT',
             }),
           )
         }, options.timeoutMs ?? 5000)

@@ -2,7 +2,7 @@ import { type AuthError, ConfigError, type Session, type SessionOptions, createS
 import type { z } from 'zod'
 import { CONFIG, JwtFlow } from '../../flow'
 import type { KeySecretJwtConfig } from '../../types'
-import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
+import { PACKAGE_NAME, optionOrEnv, requireCredential, requireOption } from '../../options'
 import { PROJECTX_DEFAULT_BASE_URL, PROJECTX_REFRESH_BEFORE_EXPIRY_MS } from './constants'
 import { projectXLoginError, projectXValidateError } from './errors'
 import { findProjectXAccount, type ProjectXAccount } from './account'
@@ -100,7 +100,7 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   const username = sessionOnly
     ? optionOrEnv(usernameOption, 'PROJECT_X_USERNAME')
     : requireOption(usernameOption, 'username', { provider, envName: 'PROJECT_X_USERNAME' })
-  const apiKey = sessionOnly ? undefined : requireOption(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY' })
+  const apiKey = sessionOnly ? undefined : requireCredential(apiKeyOption, 'apiKey', { provider, envName: 'PROJECT_X_API_KEY' })
   if (apiKey !== undefined && apiKey.length <= 10) {
     throw new ConfigError(
       `${PACKAGE_NAME}: apiKey looks too short (10 characters or fewer) — copy the full key from the ProjectX platform (PROJECT_X_API_KEY).`,

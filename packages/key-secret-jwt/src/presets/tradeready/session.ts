@@ -1,5 +1,5 @@
 import { type AuthError, type AuthFlow, ConfigError, type FlowContext, type OutgoingRequest, type TokenSet, createSession, fingerprint } from '@authmux/core'
-import { PACKAGE_NAME, optionOrEnv, requireOption } from '../../options'
+import { PACKAGE_NAME, credentialOption, optionOrEnv, requireCredential } from '../../options'
 import type { TradeReadyAuth, TradeReadyAuthOptions, TradeReadyUserCredentials } from './auth'
 import { TRADEREADY_API_KEY_ENV, TRADEREADY_API_SECRET_ENV, TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'
 import { tradeReadyError } from './errors'
@@ -104,9 +104,9 @@ export function buildTradeReadyAuth(options: TradeReadyAuthOptions, internal: { 
   const { apiKey: apiKeyOption, apiSecret: apiSecretOption, agentId, baseURL: baseURLOption, loginLimit, ...session } = options
   const apiKey =
     session.storeKey === undefined
-      ? requireOption(apiKeyOption, 'apiKey', { provider, envName: TRADEREADY_API_KEY_ENV })
-      : optionOrEnv(apiKeyOption, TRADEREADY_API_KEY_ENV)
-  const apiSecret = optionOrEnv(apiSecretOption, TRADEREADY_API_SECRET_ENV)
+      ? requireCredential(apiKeyOption, 'apiKey', { provider, envName: TRADEREADY_API_KEY_ENV })
+      : credentialOption(apiKeyOption, 'apiKey', { provider, envName: TRADEREADY_API_KEY_ENV })
+  const apiSecret = credentialOption(apiSecretOption, 'apiSecret', { provider, envName: TRADEREADY_API_SECRET_ENV })
   // The engine checks the base URL (https, or http to loopback) when the session is created.
   const baseURL = optionOrEnv(baseURLOption, TRADEREADY_API_URL_ENV) ?? TRADEREADY_DEFAULT_BASE_URL
   if (agentId?.trim() === '') {

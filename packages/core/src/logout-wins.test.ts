@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { TokenExpiredError } from './errors'
+import { MemoryTokenStore } from './memory-store'
+import { createSession } from './session'
+import { gate, json, type ScriptedServer, startScriptedServer, until } from './testing/scripted-server'
+import { testFlow } from './testing/test-flow'
+
+let server: ScriptedServer
+afterEach(async () => server?.close())
+
+const token = (n: number) => ({ access_token: `tok-${n}`, refresh_token: `ref-${n}`, expires_in: 3600 })
+
+describe('logout wins over every obtain in flight', () => {
+  it('a login still in flight when logout() runs is discarded: signed-out, nothing stored, its caller rejects SIGNED_OUT', async () => {
+    server = await startScriptedServer()
+    const login = gate()
+    server.route('/auth/token', async (_req, res) => {
+      await login.wait
+      json(res, 200, token(1))
+    })
+    server.route('/api/data', (_req, res) => json(res, 200, { ok: true }))
+    const store = new MemoryTokenStore()
+    const auth = createSession(testFlow(`${server.origin}/api`), { store })
+    const pending = auth.fetch('/data').catch((error: unknown) => error)
+    await until(() => server.count('/auth/token') === 1)
+    await auth.logout()
+    login.open()
+    const error = await pending
+    expect(error).toBeInstanceOf(TokenExpiredError)
+    expect((error as TokenExpiredError).code).toBe('SIGNED_OUT')
+    expect(auth.status().state).toBe('signed-out')
+    expect(await store.get(await auth.storeKey())).toBeUndefined()
+    expect(server.count('/api/data')).toBe(0)
+    auth.dispose()
+  })
+
+  it('a refresh in flight when logout() runs is discarded, and a request after the logout logs in afresh', async () => {
+    server = await startScriptedServer()
+    let serial = 0
+    const refresh = gate()
+    server.route('/auth/token', (_req, res) => json(res, 200, token(++serial)))
+    server.route('/auth/refresh', async (_req, res) => {
+      await refresh.wait
+      json(res, 200, token(100))
+    })
+    server.route('/api/data', (_req, res) => json(res, 200, { ok: true }))
+    const store = new MemoryTokenStore()
+    const auth = createSession(testFlow(`${server.origin}/api`), { store })
+    await auth.login()
+    const refreshing = auth.refresh().catch((error: unknown) => error)
+    await until(() => server.count('/auth/refresh') === 1)
+    await auth.logout()
+    refresh.open()
+    expect(await refreshing).toMatchObject({ code: 'SIGNED_OUT' })
+    expect(auth.status().state).toBe('signed-out')
+    expect(await store.get(await auth.storeKey())).toBeUndefined()
+    // Logging out is not a ban: the next request logs in again.
+    await auth.fetch('/data')
+    expect(auth.accessToken).toBe('tok-2')
+    auth.dispose()
+  })
+})

@@ -1,0 +1,176 @@
+import { RateLimitError, TokenExpiredError, isRejection } from './errors'
+import type { AuthFlow, FlowContext } from './flow'
+import type { LoginLimiter } from './login-limiter'
+import type { RefreshThrottle } from './refresh-throttle'
+import { afterFailedRenew } from './renew-outcome'
+import type { Reporter } from './reporter'
+import { flightsFor, generationOf } from './store-registry'
+import type { StoreSync } from './store-sync'
+import type { TokenSource } from './token-check'
+import { type TokenState, newest } from './token-state'
+import type { AuthEvents } from './events'
+import type { TokenSet } from './types'
+
+/**
+ * Why new tokens are wanted: an explicit `login()` / `refresh()`, a request that has no usable token, the background
+ * timer (or a request inside the refresh window), or a 401 on a request sent with the current token.
+ */
+export type ObtainReason = 'login' | 'refresh' | 'request' | 'background' | 'recover'
+
+/** What the renewer needs from its session. */
+export interface RenewerHost {
+  flow: AuthFlow
+  ctx(): FlowContext
+  limiter(): LoginLimiter
+  state: TokenState
+  store: StoreSync
+  throttle: RefreshThrottle
+  reporter: Reporter
+  events: AuthEvents
+  now(): number
+  /** Checks a token set from a flow or the user and completes it (refresh token carried over, expiry, issuedAt). */
+  complete(tokens: TokenSet, previous: TokenSet | undefined, source: TokenSource): TokenSet
+  /** Makes tokens current unless the held set is newer, and schedules the next refresh. */
+  adopt(tokens: TokenSet): void
+}
+
+/**
+ * Obtains new tokens — renew, else log in — once per credential key at a time: every caller, the timer and the 401
+ * path share one in-flight obtain per store and key (and the store's lock across processes). A `logout()` while it
+ * runs wins: its result is neither stored nor adopted, and its callers get `TokenExpiredError` (`SIGNED_OUT`).
+ */
+export class Renewer {
+  constructor(private readonly host: RenewerHost) {}
+
+  /** Whether an obtain for `key` is in flight in this process. */
+  inFlight(key: string): boolean {
+    return flightsFor(this.host.store.store).has(key)
+  }
+
+  async obtain(reason: ObtainReason): Promise<TokenSet> {
+    const { host } = this
+    const key = await host.store.key()
+    const startedIn = generationOf(host.store.store, key)
+    for (let attempt = 0; ; attempt++) {
+      const stale = host.state.tokens
+      try {
+        const tokens = await flightsFor(host.store.store).run(key, () => {
+          const generation = generationOf(host.store.store, key)
+          return host.store.withLock(key, () => this.#obtainLocked(key, stale, reason, generation))
+        })
+        if (generationOf(host.store.store, key) !== startedIn) throw this.#signedOut()
+        host.adopt(tokens)
+        return tokens
+      } catch (error) {
+        const signedOut = error instanceof TokenExpiredError && error.code === 'SIGNED_OUT'
+        // We joined an obtain that a logout (before we started) had already doomed: run our own.
+        if (signedOut && attempt === 0 && generationOf(host.store.store, key) === startedIn) continue
+        if (signedOut) throw error
+        // A failed renewal of a token we hold backs automatic refreshes off (a failed login is the limiter's).
+        if (stale && reason !== 'login') host.throttle.record(host.now(), false)
+        throw host.reporter.error(error, reason === 'login' || !stale ? 'login' : 'refresh')
+      }
+    }
+  }
+
+  async #obtainLocked(key: string, stale: TokenSet | undefined, reason: ObtainReason, generation: number): Promise<TokenSet> {
+    const { host } = this
+    const { flow } = host
+    const stored = await host.store.get(key)
+    // Another session or process already has newer tokens: use them.
+    if (stored && reason !== 'login' && stored.accessToken !== stale?.accessToken && !this.#pastMust(stored)) return stored
+    const base = newest(stored, stale)
+    if (reason !== 'login' && base && flow.renew) {
+      try {
+        const renewed = host.complete(await flow.renew(base, host.ctx()), base, { kind: 'flow', step: 'renew' })
+        return await this.#keep(renewed, key, generation, 'refresh', reason === 'background')
+      } catch (error) {
+        if (error instanceof TokenExpiredError && error.code === 'SIGNED_OUT') throw error
+        const outcome = afterFailedRenew({
+          rejected: isRejection(error),
+          rateLimited: error instanceof RateLimitError,
+          tokenStillWorks: base.expiresAt === undefined || host.now() < base.expiresAt,
+          caller: reason === 'refresh' ? 'explicit' : reason === 'background' ? 'background' : 'request',
+          canAcquire: flow.canAcquire !== false,
+        })
+        if (outcome === 'throw') throw error
+        if (outcome === 'serve-old') {
+          host.reporter.error(error, 'refresh')
+          host.throttle.record(host.now(), false)
+          return base
+        }
+        if (outcome === 'signed-out') {
+          host.state.clear()
+          throw new TokenExpiredError(
+            `${flow.packageName}: the ${flow.name} session expired and cannot be renewed without credentials. ${flow.loginHint ?? 'Log in again (configure the credentials, or import fresh tokens with setTokens()).'}`,
+            { provider: flow.name, cause: error },
+          )
+        }
+        if (!isRejection(error)) host.reporter.error(error, 'refresh')
+        host.reporter.log('info', 'refresh failed; logging in again')
+      }
+    }
+    if (flow.canAcquire === false) {
+      throw new TokenExpiredError(
+        `${flow.packageName}: no ${flow.name} session and no credentials to log in with. ${flow.loginHint ?? 'Configure the credentials, or import tokens with setTokens().'}`,
+        { provider: flow.name },
+      )
+    }
+    const limiter = host.limiter()
+    limiter.admit()
+    let acquired: TokenSet
+    try {
+      acquired = host.complete(await flow.acquire(host.ctx()), undefined, { kind: 'flow', step: 'acquire' })
+      limiter.settle()
+    } catch (error) {
+      limiter.settle(error)
+      throw error
+    }
+    return this.#keep(acquired, key, generation, 'login', false)
+  }
+
+  /** Stores and adopts a new token set — unless a logout came in the meantime — and announces it. */
+  async #keep(tokens: TokenSet, key: string, generation: number, kind: 'login' | 'refresh', background: boolean): Promise<TokenSet> {
+    const { host } = this
+    if (generationOf(host.store.store, key) !== generation) throw this.#signedOut()
+    await host.store.save(key, tokens)
+    // The save awaited: a logout may have run meanwhile (its delete came first, so remove what we wrote).
+    if (generationOf(host.store.store, key) !== generation) {
+      await host.store.remove(key)
+      throw this.#signedOut()
+    }
+    host.adopt(tokens)
+    const now = host.now()
+    // A token that arrives already past its must point is used for the request that asked, but backs refreshes off.
+    const zone = host.state.zoneOf(tokens, now)
+    host.throttle.record(now, zone === 'fresh' || zone === 'window')
+    if (zone === 'must' || zone === 'expired') {
+      host.reporter.log(
+        'warn',
+        `${host.flow.name} handed out a token that is already ${zone === 'expired' ? 'expired' : 'about to expire'}; automatic refreshes back off`,
+        {
+          expiresAt: tokens.expiresAt,
+          uselessInARow: host.throttle.uselessStreak,
+        },
+      )
+    }
+    const event = { provider: host.flow.name, expiresAt: tokens.expiresAt, at: now }
+    if (kind === 'refresh') host.events.emit('refresh', { ...event, background })
+    else host.events.emit('login', { ...event, source: 'acquire' })
+    host.reporter.log('debug', kind === 'refresh' ? 'token refreshed' : 'logged in', { expiresAt: tokens.expiresAt })
+    return tokens
+  }
+
+  #pastMust(tokens: TokenSet): boolean {
+    const zone = this.host.state.zoneOf(tokens, this.host.now())
+    return zone === 'must' || zone === 'expired'
+  }
+
+  #signedOut(): TokenExpiredError {
+    const { flow } = this.host
+    return new TokenExpiredError(`${flow.packageName}: logged out of ${flow.name} while this login or refresh was in flight; its tokens were discarded.`, {
+      provider: flow.name,
+      code: 'SIGNED_OUT',
+    })
+  }
+}
