@@ -1,12 +1,9 @@
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { coreSourceAlias } from '../../vitest.shared'
 
 export default defineConfig({
-  resolve: {
-    // Test against core's sources, so this project runs without building core first
-    // (`@authmux/core` → src/index.ts, `@authmux/core/envelope` → src/envelope.ts).
-    alias: { '@authmux/core': fileURLToPath(new URL('../core/src', import.meta.url)) },
-  },
+  // @authmux/core and @authmux/core/envelope → core's sources (see vitest.shared.ts): no build of core needed.
+  resolve: { alias: coreSourceAlias },
   test: {
     name: 'store-file',
     include: ['src/**/*.test.ts'],

@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config'
+import { coreSourceAlias } from '../../vitest.shared'
 
-// Imports of @authmux/core, testkit and password-login resolve to their BUILT dist (`pnpm test` builds first), so
-// this package's sources and the child processes share one copy of core.
+// The testkit and password-login are imported from their BUILT dist (`pnpm test` builds first); @authmux/core, in
+// this package's sources and in those dist files alike, resolves to core's sources (one copy in the test process).
+// The forked bots of the fleet tests run plain Node on built files: after editing core, build before running them.
 export default defineConfig({
+  resolve: { alias: coreSourceAlias },
   test: {
     name: 'store-redis',
     include: ['src/**/*.test.ts'],

@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config'
+import { coreSourceAlias } from '../../vitest.shared'
 
 export default defineConfig({
+  // @authmux/core → its sources (see vitest.shared.ts)
+  resolve: { alias: coreSourceAlias },
   test: {
     name: 'testkit',
     include: ['src/**/*.test.ts'],
