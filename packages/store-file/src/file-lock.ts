@@ -91,7 +91,7 @@ export async function withFileLock<T>(path: string, { lockTimeoutMs: timeoutMs, 
       const current = await inspect(path)
       if (current === undefined || (isAbandoned(current, staleMs) && (await takeOver(path, current.text)))) continue
     } catch (error) {
-      throw ioError('create lock file', path, error)
+      throw ioError('create', 'lock file', path, error)
     }
     const remainingMs = deadline - Date.now()
     if (remainingMs <= 0) {

@@ -33,7 +33,7 @@ async function ensureDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o700 })
     await tighten(dir, 0o700)
   } catch (error) {
-    throw ioError('create the store directory', dir, error)
+    throw ioError('create', 'store directory', dir, error)
   }
 }
 
@@ -132,6 +132,6 @@ export async function openStore(options: ResolvedOptions, report: (error: StoreE
     await checkKeyId(options, names)
     return { ok: true, cryptoKey: await importStoreKey(raw), names }
   } catch (error) {
-    return { ok: false, error: error instanceof StoreError ? error : ioError('open the store in', options.dir, error) }
+    return { ok: false, error: error instanceof StoreError ? error : ioError('open', 'store directory', options.dir, error) }
   }
 }

@@ -1,6 +1,6 @@
 import { createKeyedMutex, join, openTokenSet, readdir, readFile, sealTokenSet, StoreError, type TokenSet, unlink } from './deps'
 import { fsyncDir, writeFileAtomic } from './atomic-write'
-import { ioError, storeError, unlessMissing } from './errors'
+import { errnoOf, fsStep, ioError, storeError, unlessMissing } from './errors'
 import { withFileLock } from './file-lock'
 import { associatedDataFor, LOCK_SUFFIX, TOKEN_SUFFIX, WRITE_LOCK_SUFFIX } from './names'
 import { openStore, type BrokenStore, type OpenStore } from './open-store'
@@ -63,7 +63,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
       if (error instanceof StoreError) {
         const why = error.code === 'STORE_DECRYPT' ? 'failed authentication (tampered or copied)' : 'is corrupt'
         report(storeError(error.code, path, `token file ${path} ${why} — ignored; a fresh login follows.`, error))
-      } else report(ioError('read token file', path, error))
+      } else report(ioError('read', 'token file', path, error))
     }
   }
 
@@ -87,14 +87,17 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
       // The short per-key write lock is separate from `withLock`'s, so `set` inside `withLock` is fine.
       await locked(state, key, WRITE_LOCK_SUFFIX, async () => {
         const stored = await read(state, key, true)
-        if (!stored || !isOlder(tokens, stored)) await writeFileAtomic(fileOf(state, key, TOKEN_SUFFIX), `${sealed}\n`)
+        if (stored && isOlder(tokens, stored)) return
+        const path = fileOf(state, key, TOKEN_SUFFIX)
+        await fsStep('write', 'token file', path, writeFileAtomic(path, `${sealed}\n`))
       })
     },
 
     async delete(key) {
       const state = await openOrThrow()
       await locked(state, key, WRITE_LOCK_SUFFIX, async () => {
-        await unlessMissing(unlink(fileOf(state, key, TOKEN_SUFFIX)))
+        const path = fileOf(state, key, TOKEN_SUFFIX)
+        await fsStep('delete', 'token file', path, unlessMissing(unlink(path)))
         await fsyncDir(dir)
       })
     },
@@ -105,9 +108,13 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
 
     async clear() {
       await openOrThrow()
-      const names = await readdir(dir)
-      await Promise.all(names.filter((name) => name.endsWith(TOKEN_SUFFIX)).map((name) => unlink(join(dir, name)).catch(() => {})))
+      const names = await fsStep('list', 'store directory', dir, readdir(dir))
+      const paths = names.filter((name) => name.endsWith(TOKEN_SUFFIX)).map((name) => join(dir, name))
+      // Every file is tried first; then the first failure (a file already gone is not one) rejects.
+      const results = await Promise.allSettled(paths.map((path) => unlink(path)))
       await fsyncDir(dir)
+      const failed = results.findIndex((result) => result.status === 'rejected' && errnoOf(result.reason) !== 'ENOENT')
+      if (failed >= 0) throw ioError('delete', 'token file', paths[failed]!, (results[failed] as PromiseRejectedResult).reason)
     },
 
     async withLock(key, fn) {
