@@ -1,7 +1,8 @@
 import { ResponseShapeError } from '@authmux/core'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, TokenSet } from '@authmux/core'
+import { checkCookieName, checkCookieOption } from './cookie-value'
 import { loginFlow, PACKAGE_NAME } from './flow'
-import { describeLocation, fieldsOf, pickToken, readTokens } from './read-tokens'
+import { describeLocation, fieldsOf, pickToken, readTokens, type SentAsCookies } from './read-tokens'
 import type { LoginSteps } from './steps'
 import type { LoginBodyInput, OtpBodyInput, PasswordLoginConfig } from './types'
 
@@ -27,7 +28,7 @@ function loginRequest(this: GenericSteps, input: LoginBodyInput): FlowRequest {
 
 function otpTokenOf(this: GenericSteps, response: FlowResponse): string | undefined {
   const location = this.login.otpToken
-  const otpToken = pickToken(response, location, this)
+  const otpToken = pickToken(response, location, this, this.sentAsCookies.otp)
   if (otpToken && !this.otpStep) {
     throw new ResponseShapeError(`${this.packageName}: ${this.name} asked for a one-time code; configure otpStep.`, {
       provider: this.name,
@@ -51,7 +52,7 @@ function otpRequest(this: GenericSteps, input: OtpBodyInput): FlowRequest {
 /** The tokens as `config.tokens` says, with the expiry from its expiry fields when present. */
 function tokensOf(this: GenericSteps, response: FlowResponse, ctx: FlowContext, step: string): TokenSet {
   const { access, refresh, expiresInField, expiresAtField } = this.tokens
-  const tokens = readTokens(response, this, step, access, refresh)
+  const tokens = readTokens(response, this, step, access, refresh, this.sentAsCookies)
   const body = fieldsOf(response)
   const expiresIn = expiresInField ? body[expiresInField] : undefined
   tokens.expiresAt = ctx.expiry({
@@ -83,6 +84,32 @@ function attachTokens(this: GenericSteps, tokens: TokenSet, headers: Headers, co
 }
 
 /**
+ * Checks every cookie the config names or sets (a `ConfigError` naming the option: nothing is ever sent) and says
+ * which tokens go into a `Cookie` header, so those are checked as cookie values when they are read.
+ */
+function cookiesOf(config: PasswordLoginConfig, label: { name: string; packageName: string }): SentAsCookies {
+  const { attach, otpStep } = config
+  const send = config.refresh?.send
+  for (const [name, value] of Object.entries(config.extraCookies ?? {})) {
+    checkCookieName(name, 'extraCookies', label)
+    checkCookieOption(value, `extraCookies.${name}`, label, 'pass the value exactly as the cookie holds it, or leave it out')
+  }
+  const names: Array<[string | undefined, string]> = [
+    [attach.as === 'cookies' ? attach.access : undefined, 'attach.access'],
+    [attach.as === 'cookies' ? attach.refresh : undefined, 'attach.refresh'],
+    [send?.as === 'cookies' ? send.access : undefined, 'refresh.send.access'],
+    [send?.as === 'cookies' ? send.refresh : undefined, 'refresh.send.refresh'],
+    [otpStep?.otpTokenCookie, 'otpStep.otpTokenCookie'],
+  ]
+  for (const [name, field] of names) if (name !== undefined) checkCookieName(name, field, label)
+  return {
+    access: attach.as === 'cookies' || (send?.as === 'cookies' && send.access !== undefined),
+    refresh: (attach.as === 'cookies' && attach.refresh !== undefined) || send?.as === 'cookies',
+    otp: otpStep?.otpTokenCookie !== undefined,
+  }
+}
+
+/**
  * Builds the declarative `AuthFlow` of the password-login style from its config: login (+ one-time code),
  * refresh, optional server logout, and how tokens are attached. `createSession(flow, options)` runs it.
  */
@@ -90,9 +117,11 @@ export function createPasswordLoginFlow(config: PasswordLoginConfig): AuthFlow {
   const authURLs = [config.login.url, config.otpStep?.url, config.refresh?.url, config.logoutStep?.url]
   // A step URL that does not resolve against baseURL fails here (a TypeError), not on the first 401.
   for (const url of authURLs) if (url) new URL(url, config.baseURL)
+  const packageName = config.packageName ?? PACKAGE_NAME
   const steps: GenericSteps = {
     ...config,
-    packageName: config.packageName ?? PACKAGE_NAME,
+    packageName,
+    sentAsCookies: cookiesOf(config, { name: config.name, packageName }),
     otpRequired: config.otpStep?.required,
     authURLs,
     loginRequest,

@@ -1,6 +1,14 @@
 import { ResponseShapeError } from '@authmux/core'
 import type { FlowResponse, TokenSet } from '@authmux/core'
+import { COOKIE_VALUE_RULE, isCookieValue } from './cookie-value'
 import type { TokenLocation } from './types'
+
+/** Which tokens a flow sends in a `Cookie` header (to ordinary requests, the refresh call or the code step). */
+export interface SentAsCookies {
+  access?: boolean | undefined
+  refresh?: boolean | undefined
+  otp?: boolean | undefined
+}
 
 /** Who is reading, for error messages. */
 type Label = { name: string; packageName: string }
@@ -13,10 +21,21 @@ export function fieldsOf(response: FlowResponse): Record<string, unknown> {
 
 /**
  * Reads a token from a response: the named cookies first, then the named top-level JSON fields.
- * Returns undefined when none is present; a present field of the wrong type is a `ResponseShapeError`.
+ * Returns undefined when none is present; a present field of the wrong type is a `ResponseShapeError`. With
+ * `cookie` (the token is sent back in a `Cookie` header), a value that is not RFC 6265 cookie-octets is a
+ * `ResponseShapeError` too, so it is never sent.
  */
-export function pickToken(response: FlowResponse, location: TokenLocation | undefined, label: Label): string | undefined {
-  for (const name of location?.cookies ?? []) if (response.cookies[name]) return response.cookies[name]
+export function pickToken(response: FlowResponse, location: TokenLocation | undefined, label: Label, cookie?: boolean): string | undefined {
+  const checked = (value: string, field: string) => {
+    if (cookie && !isCookieValue(value)) {
+      throw new ResponseShapeError(
+        `${label.packageName}: ${label.name} sent a token in "${field}" that is not a valid cookie value (${COOKIE_VALUE_RULE}), so it can't be sent back; it was not used — please report this API change.`,
+        { provider: label.name, field, status: response.status },
+      )
+    }
+    return value
+  }
+  for (const name of location?.cookies ?? []) if (response.cookies[name]) return checked(response.cookies[name], name)
   const body = fieldsOf(response)
   for (const field of location?.fields ?? []) {
     const value = body[field]
@@ -27,7 +46,7 @@ export function pickToken(response: FlowResponse, location: TokenLocation | unde
         { provider: label.name, field, status: response.status },
       )
     }
-    return value
+    return checked(value, field)
   }
   return undefined
 }
@@ -44,14 +63,22 @@ export function describeLocation(location: TokenLocation | undefined): string {
  * Reads the access token (required: a response without one is a `ResponseShapeError`) and the refresh token from a
  * login or refresh response. What is left undefined the engine fills in when it adopts the set: the expiry from the
  * access token's JWT `exp`, the refresh token from the previous set; it also registers both tokens for redaction.
+ * `cookies` says which of the two are sent in a `Cookie` header (checked as cookie values, see `pickToken`).
  */
-export function readTokens(response: FlowResponse, label: Label, step: string, access: TokenLocation, refresh: TokenLocation | undefined): TokenSet {
-  const accessToken = pickToken(response, access, label)
+export function readTokens(
+  response: FlowResponse,
+  label: Label,
+  step: string,
+  access: TokenLocation,
+  refresh: TokenLocation | undefined,
+  cookies: SentAsCookies = {},
+): TokenSet {
+  const accessToken = pickToken(response, access, label, cookies.access)
   if (!accessToken) {
     throw new ResponseShapeError(
       `${label.packageName}: no access token in the ${label.name} ${step} response (looked for ${describeLocation(access)}); please report this API change.`,
       { provider: label.name, field: access.fields?.[0] ?? access.cookies?.[0] ?? '', status: response.status },
     )
   }
-  return { accessToken, refreshToken: pickToken(response, refresh, label) }
+  return { accessToken, refreshToken: pickToken(response, refresh, label, cookies.refresh) }
 }

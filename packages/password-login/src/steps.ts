@@ -1,4 +1,5 @@
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, TokenSet } from '@authmux/core'
+import type { SentAsCookies } from './read-tokens'
 import type { LoginBodyInput, LogoutStepConfig, OtpBodyInput, PasswordLoginConfig } from './types'
 
 /**
@@ -42,6 +43,12 @@ export interface LoginSteps
   tokensOf(response: FlowResponse, ctx: FlowContext, step: string): TokenSet
   /** The refresh call's request; without it the flow cannot refresh. */
   refreshRequest?: ((tokens: TokenSet, refreshToken: string) => FlowRequest) | undefined
+  /**
+   * Which tokens go into a `Cookie` header (on requests, the refresh call or the code step): those must be RFC 6265
+   * cookie values, checked as they are read (`ResponseShapeError`) and again before tokens from `setTokens()` or a
+   * store are sent.
+   */
+  sentAsCookies: SentAsCookies
   /** Puts the tokens on an ordinary request: as headers, or into `cookies` (sent as one `Cookie` header). */
   attachTokens(tokens: TokenSet, headers: Headers, cookies: Record<string, string | undefined>): void
 }

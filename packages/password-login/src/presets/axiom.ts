@@ -1,5 +1,6 @@
 import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
 import type { Session, SessionOptions, TokenSet } from '@authmux/core'
+import { checkCookieOption } from '../cookie-value'
 import { loginFlow, PACKAGE_NAME } from '../flow'
 import { pickToken, readTokens } from '../read-tokens'
 import type { LoginSteps } from '../steps'
@@ -35,6 +36,12 @@ const ACCESS_TOKEN = { cookies: [ACCESS_COOKIE], fields: ['accessToken', ACCESS_
 const REFRESH_TOKEN = { cookies: [REFRESH_COOKIE], fields: ['refreshToken', REFRESH_COOKIE, 'refresh_token'] }
 const OTP_TOKEN = { cookies: [OTP_COOKIE], fields: ['otpJwtToken'] }
 
+/** Who is speaking, in error messages. */
+const AXIOM_LABEL = { name: 'axiom', packageName: PACKAGE_NAME }
+
+/** Every Axiom token travels back in a `Cookie` header, so each must be a cookie value. */
+const SENT_AS_COOKIES = { access: true, refresh: true, otp: true }
+
 /** Both tokens as Axiom's cookies. */
 const tokenCookies = (tokens: TokenSet) => ({ [ACCESS_COOKIE]: tokens.accessToken, [REFRESH_COOKIE]: tokens.refreshToken })
 
@@ -68,7 +75,7 @@ function axiomSteps(base: string | undefined, input: AxiomStepsInput): LoginStep
       retry: false,
     }),
     otpTokenOf(response) {
-      return pickToken(response, OTP_TOKEN, this)
+      return pickToken(response, OTP_TOKEN, this, true)
     },
     otpRequest: ({ code, email, password, otpToken }) => ({
       url: otpURL,
@@ -77,9 +84,10 @@ function axiomSteps(base: string | undefined, input: AxiomStepsInput): LoginStep
       retry: false,
     }),
     tokensOf(response, _ctx, step) {
-      return readTokens(response, this, step, ACCESS_TOKEN, REFRESH_TOKEN)
+      return readTokens(response, this, step, ACCESS_TOKEN, REFRESH_TOKEN, SENT_AS_COOKIES)
     },
     refreshRequest: (tokens) => ({ url: refreshURL, cookies: tokenCookies(tokens) }),
+    sentAsCookies: SENT_AS_COOKIES,
     attachTokens: (tokens, _headers, cookies) => Object.assign(cookies, tokenCookies(tokens)),
     defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
     toError: axiomToError,
@@ -146,6 +154,7 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   const password = orEnv(options.password, 'AXIOM_PASSWORD')
   const accessToken = orEnv(options.accessToken, 'AXIOM_ACCESS_TOKEN')
   const refreshToken = orEnv(options.refreshToken, 'AXIOM_REFRESH_TOKEN')
+  const cfClearance = orEnv(options.cfClearance, 'CF_CLEARANCE')
   const { otp, turnstileToken } = options
   /** A `ConfigError` naming the field and the fix unless `ok`. */
   const check = (ok: unknown, field: string, fix: string) => {
@@ -155,6 +164,19 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   check(!otp || password, 'password', 'otp needs password: pass { password } or set AXIOM_PASSWORD')
   check(otp === undefined || typeof otp === 'function', 'otp', 'otp must be a function: { otp: async () => code }')
   check(!refreshToken || accessToken, 'accessToken', 'refreshToken needs accessToken: pass { accessToken } or set AXIOM_ACCESS_TOKEN')
+  // Each is sent in the Cookie header: refused here (naming the option, or the env var it came from), never sent.
+  for (const [value, option, envName] of [
+    [accessToken, 'accessToken', 'AXIOM_ACCESS_TOKEN'],
+    [refreshToken, 'refreshToken', 'AXIOM_REFRESH_TOKEN'],
+    [cfClearance, 'cfClearance', 'CF_CLEARANCE'],
+  ] as const) {
+    checkCookieOption(
+      value,
+      options[option] === undefined ? envName : option,
+      AXIOM_LABEL,
+      'copy it exactly as the axiom.trade cookie holds it (browser dev tools → Application → Cookies)',
+    )
+  }
 
   const store = options.store ?? new MemoryTokenStore()
   const flow = loginFlow(
@@ -162,7 +184,7 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
       email,
       password,
       otp,
-      extraCookies: { cf_clearance: orEnv(options.cfClearance, 'CF_CLEARANCE') },
+      extraCookies: { cf_clearance: cfClearance },
       turnstileToken,
       serverLogout: options.serverLogout,
     }),
