@@ -120,7 +120,7 @@ class AuthSession implements Session {
         options.mustRefreshBeforeExpiryMs ?? DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS,
       ),
     )
-    this.#sync = new StoreSync(options.store ?? new MemoryTokenStore(), this.#reporter, async () => options.storeKey ?? defaultStoreKey(flow))
+    this.#sync = new StoreSync(options.store ?? new MemoryTokenStore(), this.#reporter, async () => options.storeKey ?? defaultStoreKey(flow, options.initialTokens))
     this.#throttle = new RefreshThrottle(options.refreshThrottle)
     this.#renewer = new Renewer({
       flow,

@@ -1,4 +1,5 @@
 import type { AuthFlow } from './flow'
+import type { TokenSet } from './types'
 
 /** PBKDF2 rounds of a credential fingerprint: slow enough that a leaked store key does not reveal a weak password. */
 const FINGERPRINT_ITERATIONS = 20_000
@@ -6,15 +7,17 @@ const FINGERPRINT_ITERATIONS = 20_000
 /**
  * The default store key of a flow, never a secret:
  * - `<provider>:<identity>` when the flow names its account (an email, a user name, a key fingerprint);
- * - else `<provider>:fp-<fingerprint>`, a salted PBKDF2-SHA-256 fingerprint of the flow's secrets, so two accounts on
- *   one store can never share a slot, and the same credentials find their tokens again after a restart;
- * - `<provider>:default` only for a flow with neither (tokens imported by hand): pass `storeKey` to tell several
- *   such sessions apart.
+ * - else `<provider>:fp-<fingerprint>`, a salted PBKDF2-SHA-256 fingerprint of the flow's secrets (and of the
+ *   `initialTokens` it starts from), so two accounts on one store can never share a slot, and the same credentials
+ *   find their tokens again after a restart;
+ * - `<provider>:default` only for a flow with neither (tokens imported later with `setTokens()`): pass `storeKey` to
+ *   tell several such sessions apart.
  */
-export async function defaultStoreKey(flow: Pick<AuthFlow, 'name' | 'identity' | 'secrets'>): Promise<string> {
+export async function defaultStoreKey(flow: Pick<AuthFlow, 'name' | 'identity' | 'secrets'>, initialTokens?: TokenSet): Promise<string> {
   const identity = (await flow.identity)?.trim()
   if (identity) return `${flow.name}:${identity}`
-  const secrets = (flow.secrets ?? []).filter((secret): secret is string => typeof secret === 'string' && secret !== '')
+  const material = [...(flow.secrets ?? []), initialTokens?.refreshToken ?? initialTokens?.accessToken]
+  const secrets = material.filter((secret): secret is string => typeof secret === 'string' && secret !== '')
   if (secrets.length === 0) return `${flow.name}:default`
   return `${flow.name}:fp-${await credentialFingerprint(flow.name, secrets)}`
 }

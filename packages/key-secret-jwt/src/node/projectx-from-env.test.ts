@@ -46,9 +46,9 @@ describe('createProjectXAuth.fromEnv', () => {
       [`# ProjectX`, `PROJECT_X_API_KEY="${emu.credentials.apiKey}"`, `PROJECT_X_USERNAME=from-file # comment`, `PROJECTX_API_URL='${emu.url}'`].join('\n'),
     )
     const fromFile = createProjectXAuth.fromEnv({ ...base(), env: {} })
-    expect(await fromFile.storeKey()).toBe('projectx:from-file')
+    expect(await fromFile.storeKey()).toBe(`projectx:from-file@${new URL(emu.url).host}`)
     const envWins = createProjectXAuth.fromEnv({ ...base(), env: { PROJECT_X_USERNAME: emu.credentials.userName } })
-    expect(await envWins.storeKey()).toBe(`projectx:${emu.credentials.userName}`)
+    expect(await envWins.storeKey()).toBe(`projectx:${emu.credentials.userName}@${new URL(emu.url).host}`)
     await envWins.login()
     expect(emu.stats.get().logins).toBe(1)
   })

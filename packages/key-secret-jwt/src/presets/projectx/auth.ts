@@ -49,7 +49,7 @@ const meta = (_data: unknown, flow: ProjectXFlow): Record<string, string> => (fl
 const PROJECTX = {
   name: provider,
   loginPath: '/Auth/loginKey',
-  loginBody: (flow: ProjectXFlow) => ({ userName: flow.identity, apiKey: flow.apiKey }),
+  loginBody: (flow: ProjectXFlow) => ({ userName: flow.username, apiKey: flow.apiKey }),
   loginHeaders: { accept: 'text/plain' },
   responseSchema: projectXLoginResponse,
   tokenField: 'token',
@@ -68,7 +68,12 @@ const PROJECTX = {
 /** One ProjectX strategy's flow: its own fields only; the methods and constants live on the prototype. */
 class ProjectXFlow extends JwtFlow {
   declare readonly baseURL: string
-  /** The username: the login's `userName` and the store key's label. */
+  /** The login's `userName`. */
+  declare readonly username: string | undefined
+  /**
+   * The store key's label: the user name, plus the gateway's host when it is not TopstepX's (one user name can hold
+   * accounts at several firms running the gateway; their tokens must never share a slot).
+   */
   declare readonly identity: string | undefined
   declare readonly apiKey: string | undefined
   declare readonly accountName: string | undefined
@@ -114,7 +119,8 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   // The engine checks the base URL (https, or http to loopback) when the session is created.
   const baseURL = optionOrEnv(baseURLOption, 'PROJECTX_API_URL') ?? PROJECTX_DEFAULT_BASE_URL
 
-  const flow = Object.assign(new ProjectXFlow(), { baseURL, identity: username, apiKey, accountName, canAcquire: !sessionOnly, secrets: [apiKey] })
+  const identity = username && baseURL !== PROJECTX_DEFAULT_BASE_URL ? `${username}@${new URL(baseURL).host}` : username
+  const flow = Object.assign(new ProjectXFlow(), { baseURL, username, identity, apiKey, accountName, canAcquire: !sessionOnly, secrets: [apiKey] })
   const strategy = createSession(flow, session) as ProjectXAuth
   let account: Promise<ProjectXAccount> | undefined
   Object.defineProperties(strategy, {
