@@ -1,30 +1,19 @@
+import { Listeners } from './listeners'
 import type { AuthEventMap, AuthEventName } from './types'
 
-type Listener<E extends AuthEventName> = (event: AuthEventMap[E]) => void
+type ListenersByEvent = { [E in AuthEventName]?: Listeners<AuthEventMap[E]> }
 
-/** A tiny typed event emitter; a throwing listener never breaks the session. */
+/** A session's typed events; a throwing listener never breaks the session. */
 export class AuthEvents {
-  #listeners: Map<AuthEventName, Set<Listener<never>>> | undefined
+  readonly #byEvent: ListenersByEvent = {}
 
-  on<E extends AuthEventName>(event: E, listener: Listener<E>): () => void {
-    this.#listeners ??= new Map()
-    let set = this.#listeners.get(event)
-    if (!set) this.#listeners.set(event, (set = new Set()))
-    set.add(listener as Listener<never>)
-    return () => {
-      set.delete(listener as Listener<never>)
-    }
+  on<E extends AuthEventName>(event: E, listener: (event: AuthEventMap[E]) => void): () => void {
+    const byEvent: ListenersByEvent = this.#byEvent
+    const listeners = (byEvent[event] ??= new Listeners<AuthEventMap[E]>() as ListenersByEvent[E]) as Listeners<AuthEventMap[E]>
+    return listeners.add(listener)
   }
 
   emit<E extends AuthEventName>(event: E, payload: AuthEventMap[E]): void {
-    const set = this.#listeners?.get(event)
-    if (!set) return
-    for (const listener of set) {
-      try {
-        ;(listener as Listener<E>)(payload)
-      } catch {
-        // listeners must not break the lifecycle
-      }
-    }
+    ;(this.#byEvent[event] as Listeners<AuthEventMap[E]> | undefined)?.emit(payload)
   }
 }

@@ -15,7 +15,7 @@ export function isHeaderSafe(value: string): boolean {
  * Refuses a credential option that would travel in a header (an API key, a secret) when it cannot: a `ConfigError`
  * naming the option (and its environment variable) whose message never contains the value. Returns the value.
  */
-export function assertHeaderSafeOption(value: string, where: Label & { field: string; envName?: string }): string {
+export function assertHeaderSafeOption(value: string, where: { field: string; envName?: string; provider: string; packageName: string }): string {
   if (isHeaderSafe(value)) return value
   const source = where.envName ? `${where.field} (or ${where.envName})` : where.field
   throw new ConfigError(

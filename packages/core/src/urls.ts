@@ -28,3 +28,26 @@ export function isUnder(scope: BaseScope, url: URL): boolean {
   const { path } = scope
   return url.origin === scope.origin && (path === '' || url.pathname === path || url.pathname.startsWith(`${path}/`))
 }
+
+/**
+ * The path of `url` below `base`'s path, starting with `/` (case preserved); undefined when `url` is on another origin
+ * or outside the base path. The one ownership rule: requests, redirects and every flow's "is this an auth endpoint"
+ * ask it.
+ */
+export function pathBelow(base: URL, url: URL): string | undefined {
+  const scope = scopeOf(base)
+  if (!isUnder(scope, url)) return undefined
+  return url.pathname.slice(scope.path.length) || '/'
+}
+
+/** Whether `url` is the endpoint `path` (relative to `base`, slashes and case ignored). */
+export function isEndpoint(base: URL, url: URL, path: string | undefined): boolean {
+  if (!path) return false
+  const below = pathBelow(base, url)
+  return below !== undefined && normalisePath(below).toLowerCase() === normalisePath(path).toLowerCase()
+}
+
+/** A configured endpoint path as `/segment/…` (no trailing slash) for comparisons. */
+export function normalisePath(path: string): string {
+  return `/${path.replace(/^\/+/, '').replace(/\/+$/, '')}`
+}
