@@ -65,9 +65,8 @@ export class Renewer {
         const signedOut = error instanceof TokenExpiredError && error.code === 'SIGNED_OUT'
         // We joined an obtain that a logout (before we started) had already doomed: run our own.
         if (signedOut && attempt === 0 && generationOf(host.store.store, key) === startedIn) continue
-        if (signedOut) throw error
         // A failed renewal of a token we hold backs automatic refreshes off (a failed login is the limiter's).
-        if (stale && reason !== 'login') host.throttle.record(host.now(), false)
+        if (!signedOut && stale && reason !== 'login') host.throttle.record(host.now(), false)
         throw host.reporter.error(error, reason === 'login' || !stale ? 'login' : 'refresh')
       }
     }

@@ -1,28 +1,18 @@
 import type { $Fetch } from 'ofetch'
 import type { z } from 'zod'
-import { raceAbort } from './abort'
 import { createAuthFetch } from './auth-fetch'
-import { ConfigError, TokenExpiredError } from './errors'
+import { ConfigError } from './errors'
 import { AuthEvents } from './events'
 import { SkewTracker } from './expiry'
 import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 import { createFlowContext } from './flow-context'
+import { Lifecycle } from './lifecycle'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
 import { LoginLimiter } from './login-limiter'
-import { MemoryTokenStore } from './memory-store'
 import { Redactor } from './redact'
 import { ALWAYS_CREDENTIAL_HEADERS } from './redirects'
-import { RefreshThrottle } from './refresh-throttle'
-import { type ObtainReason, Renewer } from './renewer'
 import { Reporter } from './reporter'
-import { DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_WINDOW, refreshPoints, refreshScheduler } from './schedule'
 import { assertSecureBaseURL } from './secure-url'
-import { defaultStoreKey } from './store-key'
-import { bumpGeneration, generationOf } from './store-registry'
-import { StoreSync } from './store-sync'
-import { checkTokenSet, type TokenSource } from './token-check'
-import { completeTokenSet } from './token-complete'
-import { issuedAtOf, TokenState } from './token-state'
 import type { TransportOptions } from './transport'
 import type { AuthEventMap, AuthEventName, AuthStatus, AuthStrategy, RequestInfo, SessionOptions, TokenSet } from './types'
 import { type BaseScope, isUnder, resolveURL, scopeOf } from './urls'
@@ -56,9 +46,9 @@ export function createSession(flow: AuthFlow, options: SessionOptions = {}): Ses
 }
 
 /**
- * The public façade of the engine. The parts it wires together: `TokenState` (the token and its refresh zone),
- * `Renewer` (obtaining tokens once per credential, and what follows a failure), `StoreSync` (the store),
- * `RefreshThrottle` (spacing of automatic refreshes), `Reporter` (typed, redacted errors, events and logs).
+ * The public façade of the engine: the request path (ownership, attaching credentials) and the public surface over a
+ * `Lifecycle` (the token and its zone, store, renewals, timer, logout). `Reporter` makes every error typed and
+ * redacted, and every event and log line safe.
  */
 class AuthSession implements Session {
   readonly name: string
@@ -74,34 +64,26 @@ class AuthSession implements Session {
   readonly #events = new AuthEvents()
   readonly #reporter: Reporter
   readonly #skew: SkewTracker
-  readonly #state: TokenState
-  readonly #sync: StoreSync
-  readonly #throttle: RefreshThrottle
-  readonly #renewer: Renewer
+  readonly #lifecycle: Lifecycle
   #transportInstance: TransportOptions | undefined
   #ctxInstance: FlowContext | undefined
   #fetchInstance: $Fetch | undefined
   #limiterInstance: LoginLimiter | undefined
-  #loaded = false
-  #loading: Promise<void> | undefined
-  /** `initialTokens`, checked, until the first load uses or discards them. */
-  #seed: TokenSet | undefined
-  #cancelTimer: (() => void) | undefined
-  #disposed = false
 
   constructor(flow: AuthFlow, options: SessionOptions) {
     this.#flow = flow
     this.#options = options
-    this.#label = { provider: flow.name, packageName: flow.packageName }
+    const label = { provider: flow.name, packageName: flow.packageName }
+    this.#label = label
     this.name = flow.name
     const allowInsecureHttp = options.allowInsecureHttp ?? false
-    this.#base = assertSecureBaseURL(flow.baseURL, { ...this.#label, allowInsecureHttp })
+    this.#base = assertSecureBaseURL(flow.baseURL, { ...label, allowInsecureHttp })
     this.baseURL = flow.baseURL
     // Validate every auth origin now (a bad option fails at construction), keep only the list.
-    for (const origin of flow.authOrigins ?? []) assertSecureBaseURL(origin, { ...this.#label, allowInsecureHttp, field: 'authOrigins' })
+    for (const origin of flow.authOrigins ?? []) assertSecureBaseURL(origin, { ...label, allowInsecureHttp, field: 'authOrigins' })
     this.#now = options.now ?? Date.now
     for (const secret of flow.secrets ?? []) this.#redactor.add(secret)
-    this.#reporter = new Reporter(this.#label, this.#redactor, this.#events, options.logger, this.#now)
+    this.#reporter = new Reporter(label, this.#redactor, this.#events, options.logger, this.#now)
     this.#skew = new SkewTracker({
       maxSkewMs: options.maxClockSkewMs,
       onDistrust: (skewMs) =>
@@ -113,30 +95,18 @@ class AuthSession implements Session {
           },
         ),
     })
-    this.#state = new TokenState((tokens) =>
-      refreshPoints(
-        tokens,
-        options.refreshWindow ?? flow.refreshWindow ?? DEFAULT_REFRESH_WINDOW,
-        options.mustRefreshBeforeExpiryMs ?? DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS,
-      ),
-    )
-    this.#sync = new StoreSync(options.store ?? new MemoryTokenStore(), this.#reporter, async () => options.storeKey ?? defaultStoreKey(flow, options.initialTokens))
-    this.#throttle = new RefreshThrottle(options.refreshThrottle)
-    this.#renewer = new Renewer({
+    this.#lifecycle = new Lifecycle({
       flow,
+      options,
+      label,
+      redactor: this.#redactor,
+      events: this.#events,
+      reporter: this.#reporter,
+      skew: this.#skew,
+      now: this.#now,
       ctx: () => this.#ctx,
       limiter: () => this.#limiter,
-      state: this.#state,
-      store: this.#sync,
-      throttle: this.#throttle,
-      reporter: this.#reporter,
-      events: this.#events,
-      now: this.#now,
-      complete: (tokens, previous, source) => this.#complete(tokens, previous, source),
-      adopt: (tokens) => this.#adopt(tokens, false),
     })
-    if (options.initialTokens)
-      this.#seed = this.#complete(options.initialTokens, undefined, { kind: 'user', where: 'the initialTokens option', option: 'initialTokens' })
   }
 
   /** Hooks for `createAuthFetch`; built on demand so that idle sessions stay small. */
@@ -152,7 +122,7 @@ class AuthSession implements Session {
       allowInsecureHttp: options.allowInsecureHttp ?? false,
       owns: (url) => this.#owns(url),
       attach: (request) => this.#attach(request),
-      recover: (usedToken) => this.#recover(usedToken),
+      recover: (usedToken) => this.#guard(() => this.#lifecycle.recover(usedToken)),
       sanitize: (error) => this.#reporter.sanitize(error),
     }
   }
@@ -197,15 +167,15 @@ class AuthSession implements Session {
   // ── public surface ────────────────────────────────────────────────────────────────────────────────────────────
 
   get accessToken(): string | undefined {
-    return this.#state.tokens?.accessToken
+    return this.#lifecycle.state.tokens?.accessToken
   }
 
   get expiresAt(): number | undefined {
-    return this.#state.tokens?.expiresAt
+    return this.#lifecycle.state.tokens?.expiresAt
   }
 
   get meta(): TokenSet['meta'] {
-    const meta = this.#state.tokens?.meta
+    const meta = this.#lifecycle.state.tokens?.meta
     return meta ? { ...meta } : undefined
   }
 
@@ -217,53 +187,27 @@ class AuthSession implements Session {
   }
 
   status(): AuthStatus {
-    return this.#state.status(this.#now())
+    return this.#lifecycle.status()
   }
 
   async ensureValid(): Promise<void> {
-    await this.#guard(() => this.#current(undefined))
+    await this.#guard(() => this.#lifecycle.current())
   }
 
-  async login(): Promise<void> {
-    await this.#explicit('login')
+  login(): Promise<void> {
+    return this.#guard(() => this.#lifecycle.explicit('login'))
   }
 
-  async refresh(): Promise<void> {
-    await this.#explicit('refresh')
+  refresh(): Promise<void> {
+    return this.#guard(() => this.#lifecycle.explicit('refresh'))
   }
 
-  async logout(): Promise<void> {
-    const key = await this.#sync.key()
-    // From here on, every obtain already in flight for this key is discarded when it finishes.
-    bumpGeneration(this.#sync.store, key)
-    await this.#load()
-    // Tokens only in the store (a fresh process) are revoked at the provider too.
-    const tokens = this.#state.tokens
-    this.#state.clear()
-    this.#cancelSchedule()
-    if (tokens && this.#flow.revoke) {
-      try {
-        await this.#flow.revoke(tokens, this.#ctx)
-      } catch (error) {
-        this.#reporter.error(error, 'logout')
-      }
-    }
-    // Obtains started while the provider logout ran are discarded too.
-    bumpGeneration(this.#sync.store, key)
-    this.#state.clear()
-    await this.#sync.remove(key)
-    this.#events.emit('logout', { provider: this.name, at: this.#now() })
+  logout(): Promise<void> {
+    return this.#lifecycle.logout()
   }
 
-  async setTokens(tokens: TokenSet): Promise<void> {
-    const imported = this.#complete(tokens, undefined, { kind: 'user', where: 'setTokens()' })
-    this.#loaded = true
-    this.#throttle.reset()
-    this.#adopt(imported, true)
-    const key = await this.#sync.key()
-    this.#follow(key)
-    await this.#sync.save(key, imported)
-    this.#events.emit('login', { provider: this.name, source: 'import', expiresAt: imported.expiresAt, at: this.#now() })
+  setTokens(tokens: TokenSet): Promise<void> {
+    return this.#lifecycle.setTokens(tokens)
   }
 
   on<E extends AuthEventName>(event: E, listener: (e: AuthEventMap[E]) => void): () => void {
@@ -271,7 +215,7 @@ class AuthSession implements Session {
   }
 
   storeKey(): Promise<string> {
-    return this.#sync.key()
+    return this.#lifecycle.storeKey()
   }
 
   request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>> {
@@ -279,9 +223,7 @@ class AuthSession implements Session {
   }
 
   dispose(): void {
-    this.#disposed = true
-    this.#cancelSchedule()
-    this.#sync.unsubscribe()
+    this.#lifecycle.dispose()
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -296,160 +238,6 @@ class AuthSession implements Session {
     const { state, expiresAt } = this.status()
     const expiry = expiresAt === undefined ? '' : `, expiresAt: ${new Date(expiresAt).toISOString()}`
     return `AuthStrategy(${this.name}) { baseURL: '${this.baseURL}', state: '${state}'${expiry} }`
-  }
-
-  // ── lifecycle ────────────────────────────────────────────────────────────────────────────────────────────────
-
-  /**
-   * A token fit to send now. By zone: `fresh` → as is; `window` → as is, refreshed in the background; `must` and
-   * `expired` → wait for a refresh, unless automatic refreshes are backing off (then the token held is sent as is);
-   * `none` → log in.
-   */
-  async #current(signal: AbortSignal | null | undefined): Promise<TokenSet> {
-    if (!this.#loaded) await raceAbort(this.#load(), signal)
-    const tokens = this.#state.tokens
-    const now = this.#now()
-    switch (this.#state.zone(now)) {
-      case 'fresh':
-        return tokens!
-      case 'window':
-        this.#refreshInBackground()
-        return tokens!
-      case 'must':
-      case 'expired':
-        if (!this.#throttle.allows(now, false)) return tokens!
-        return raceAbort(this.#renewer.obtain('request'), signal)
-      case 'none':
-        return raceAbort(this.#renewer.obtain('request'), signal)
-    }
-  }
-
-  async #explicit(reason: Extract<ObtainReason, 'login' | 'refresh'>): Promise<void> {
-    await this.#guard(async () => {
-      await this.#load()
-      await this.#renewer.obtain(reason)
-    })
-  }
-
-  #load(): Promise<void> {
-    if (this.#loaded) return Promise.resolve()
-    this.#loading ??= this.#loadOnce().finally(() => {
-      this.#loaded = true
-      this.#loading = undefined
-    })
-    return this.#loading
-  }
-
-  async #loadOnce(): Promise<void> {
-    const key = await this.#sync.key()
-    const generation = generationOf(this.#sync.store, key)
-    this.#follow(key)
-    const stored = await this.#sync.get(key)
-    const seed = this.#seed
-    this.#seed = undefined
-    // Tokens adopted meanwhile (setTokens, an obtain) win; a logout meanwhile discards what was read.
-    if (this.#state.tokens || generationOf(this.#sync.store, key) !== generation) return
-    if (stored) {
-      this.#adopt(stored, false)
-      this.#events.emit('login', { provider: this.name, source: 'store', expiresAt: stored.expiresAt, at: this.#now() })
-    } else if (seed) {
-      // `initialTokens`: used like stored tokens (the usual expiry checks follow), and saved for other processes.
-      this.#adopt(seed, false)
-      await this.#sync.save(key, seed)
-      this.#events.emit('login', { provider: this.name, source: 'import', expiresAt: seed.expiresAt, at: this.#now() })
-    }
-  }
-
-  /** Follows writes to our key by others (once), so a refresh anywhere reaches this session at once. */
-  #follow(key: string): void {
-    if (!this.#disposed) this.#sync.subscribe(key, (change) => this.#onStoreChange(key, change.type))
-  }
-
-  /** A write to our key by others: a delete is a logout elsewhere; a set may bring newer tokens. */
-  #onStoreChange(key: string, type: 'set' | 'delete'): void {
-    if (this.#disposed) return
-    if (type === 'delete') {
-      // A session with credentials logs in again on demand.
-      if (!this.#state.tokens) return
-      this.#state.clear()
-      this.#cancelSchedule()
-      return
-    }
-    void this.#sync.get(key).then((stored) => {
-      if (stored && stored.accessToken !== this.#state.tokens?.accessToken) this.#adopt(stored, false)
-    })
-  }
-
-  #refreshInBackground(): void {
-    const key = this.#sync.knownKey
-    if (key !== undefined && this.#renewer.inFlight(key)) return
-    if (!this.#throttle.allows(this.#now(), true)) return
-    this.#renewer.obtain('background').catch(() => {
-      // Reported as an 'error' event; callers keep the still-valid token, and the timer tries again once the
-      // throttle's backoff allows.
-      if (this.#state.tokens) this.#schedule()
-    })
-  }
-
-  /** After a 401 on a request sent with `usedToken`: renew unless someone already did, or renewals are backing off. */
-  async #recover(usedToken: string): Promise<void> {
-    if (this.#state.tokens && this.#state.tokens.accessToken !== usedToken) return
-    const now = this.#now()
-    if (!this.#throttle.allows(now, false)) {
-      const waitS = Math.ceil((this.#throttle.nextAt(false) - now) / 1000)
-      throw new TokenExpiredError(
-        `${this.#flow.packageName}: ${this.name} refused the token (HTTP 401) and its last renewals were of no use; not renewing again for ${waitS} s.`,
-        { provider: this.name, status: 401 },
-      )
-    }
-    await this.#guard(() => this.#renewer.obtain('recover'))
-  }
-
-  /** Checks a token set from a flow or the user and completes it; registers its tokens for redaction first. */
-  #complete(tokens: TokenSet, previous: TokenSet | undefined, source: TokenSource): TokenSet {
-    if (tokens && typeof tokens === 'object') {
-      this.#redactor.add(typeof tokens.accessToken === 'string' ? tokens.accessToken : undefined)
-      this.#redactor.add(typeof tokens.refreshToken === 'string' ? tokens.refreshToken : undefined)
-    }
-    try {
-      checkTokenSet(tokens, source, this.#label)
-    } catch (error) {
-      throw this.#reporter.sanitize(error)
-    }
-    return completeTokenSet(tokens, previous, { now: this.#now(), skewMs: this.#skew.skewMs }, source.kind === 'user')
-  }
-
-  /** Makes `tokens` current unless the held set is newer (`force`: the user's own import always wins). */
-  #adopt(tokens: TokenSet, force: boolean): void {
-    const current = this.#state.tokens
-    // Newest wins: an older set never overwrites a newer one.
-    if (!force && current && current !== tokens && issuedAtOf(current) > issuedAtOf(tokens)) return
-    this.#redactor.add(tokens.accessToken)
-    this.#redactor.add(tokens.refreshToken)
-    this.#state.set(tokens)
-    this.#schedule()
-  }
-
-  /** Arms the shared timer for the next automatic refresh: the refresh point, or later while refreshes back off. */
-  #schedule(): void {
-    this.#cancelSchedule()
-    const points = this.#state.points
-    if (!points || this.#disposed || this.#options.backgroundRefresh === false) return
-    const at = Math.max(points.refreshAt, this.#throttle.nextAt(true))
-    this.#cancelTimer = refreshScheduler.schedule(Date.now() + Math.max(0, at - this.#now()), () => {
-      this.#cancelTimer = undefined
-      if (this.#disposed) return
-      const zone = this.#state.zone(this.#now())
-      // No token: nothing to refresh. In flight: its result reschedules. Not yet due or backing off: wait more.
-      if (zone === 'none' || this.#renewer.inFlight(this.#sync.knownKey ?? '')) return
-      if (zone !== 'fresh' && this.#throttle.allows(this.#now(), true)) this.#refreshInBackground()
-      else this.#schedule()
-    })
-  }
-
-  #cancelSchedule(): void {
-    this.#cancelTimer?.()
-    this.#cancelTimer = undefined
   }
 
   // ── requests ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -472,12 +260,12 @@ class AuthSession implements Session {
       this.#apply(undefined, request)
       return undefined
     }
-    if (this.#loaded && this.#state.zone(this.#now()) === 'fresh') {
-      const fresh = this.#state.tokens!
+    const fresh = this.#lifecycle.fresh()
+    if (fresh) {
       this.#apply(fresh, request)
       return fresh.accessToken
     }
-    return this.#guard(() => this.#current(request.signal), request.signal).then((tokens) => {
+    return this.#guard(() => this.#lifecycle.current(request.signal), request.signal).then((tokens) => {
       this.#apply(tokens, request)
       return tokens.accessToken
     })
