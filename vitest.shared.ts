@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url'
 const coreSource = (file: string) => fileURLToPath(new URL(`./packages/core/src/${file}`, import.meta.url))
 
 /**
- * `resolve.alias` for every vitest project except core's own: `@authmux/core` and `@authmux/core/envelope` resolve to
- * core's sources (`src/index.ts`, `src/envelope.ts`), not to its last build, so editing core and running one
+ * `resolve.alias` for every vitest project except core's own: `@authmux/core` and its sub-paths resolve to core's
+ * sources (`src/index.ts`, `src/envelope.ts`, `src/provider.ts`), not to its last build, so editing core and running one
  * package's tests tests the edit — no `pnpm build` in between.
  *
  * It applies to every module vite loads, so the workspace packages a test imports from their `dist` (the testkit,
@@ -15,4 +15,5 @@ const coreSource = (file: string) => fileURLToPath(new URL(`./packages/core/src/
 export const coreSourceAlias: Array<{ find: RegExp; replacement: string }> = [
   { find: /^@authmux\/core$/, replacement: coreSource('index.ts') },
   { find: /^@authmux\/core\/envelope$/, replacement: coreSource('envelope.ts') },
+  { find: /^@authmux\/core\/provider$/, replacement: coreSource('provider.ts') },
 ]

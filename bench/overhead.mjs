@@ -1,5 +1,6 @@
 // 1) Overhead of an authenticated request: N requests at concurrency C through strategy.fetch vs raw ofetch with a
-// fixed header vs axios + axios-auth-refresh vs ky with a beforeRequest hook. Paired rounds: in every round each
+// fixed header vs axios + axios-auth-refresh vs ky with a beforeRequest hook; strategy.fetch also without its default
+// request time limit (requestTimeoutMs: false), to show what the deadline sweep costs. Paired rounds: in every round each
 // client's N requests are sent in SLICES slices interleaved with the same slices of raw ofetch (A B B A …), so a
 // slow spell of the (shared, virtual) machine hits both sides of a pair alike. A round's time is the sum of its
 // slices. value = median client round, baseline = median round of its raw partner, ratio = median per-round ratio.
@@ -20,6 +21,9 @@ try {
   const session = createSession(benchFlow(server.url))
   await session.ensureValid()
   const token = session.accessToken
+  // The same engine without the default request time limit (the shared deadline sweep), for the side-by-side cost.
+  const untimed = createSession(benchFlow(server.url), { requestTimeoutMs: false })
+  await untimed.setTokens({ accessToken: token, expiresAt: session.expiresAt })
 
   const raw = ofetch.create({ baseURL: server.url, headers: { authorization: `Bearer ${token}` } })
   const ax = axios.create({ baseURL: server.url })
@@ -41,6 +45,7 @@ try {
   const clients = {
     'raw ofetch': () => raw('/data'),
     'authmux strategy.fetch': () => session.fetch('/data'),
+    'authmux strategy.fetch, requestTimeoutMs: false': () => untimed.fetch('/data'),
     'axios + axios-auth-refresh': () => ax.get('/data'),
     'ky + beforeRequest hook': () => kyClient.get('data').json(),
   }
@@ -97,6 +102,7 @@ try {
   })
   emit(rows)
   session.dispose()
+  untimed.dispose()
 } finally {
   server.close()
 }

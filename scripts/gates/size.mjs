@@ -14,33 +14,19 @@ import { build } from 'esbuild'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const KB = 1024
 
-/** Goals from the benchmarks issue: core ≤ 5 kB, each provider ≤ 3 kB. The stores' 3 kB is our own goal. */
-export const BUDGETS = {
-  '@authmux/core': 5 * KB,
-  '@authmux/store-file': 3 * KB,
-  '@authmux/store-redis': 3 * KB,
-  AionMarket: 3 * KB,
-  TradeReady: 3 * KB,
-  ProjectX: 3 * KB,
-  Apala: 3 * KB,
-  Axiom: 3 * KB,
-}
-
 /**
- * What CI enforces while a goal is still missed: the measured size plus a few percent, so sizes only move towards
- * the goals. A row whose goal is met is held to the goal itself. Lower a ceiling whenever a package shrinks.
+ * Ceilings against growth (the provider-contract issue): bytes are never bought with type safety, a shared helper or
+ * the fix text of an error message; a row only has to stay under its ceiling. Rows without one are reported only.
  */
 export const CEILINGS = {
-  '@authmux/core': 10_650,
-  '@authmux/core/envelope': 2_300,
-  '@authmux/bearer': 4_400,
-  '@authmux/key-secret-jwt': 5_700,
-  '@authmux/key-secret-jwt/node': 4_950,
-  '@authmux/api-key-refresh': 2_600,
-  '@authmux/password-login': 4_350,
-  '@authmux/store-file': 3_450,
-  '@authmux/store-redis': 3_900,
-  Axiom: 3_560,
+  '@authmux/core': 12 * KB,
+  '@authmux/store-file': 4.5 * KB,
+  '@authmux/store-redis': 4.5 * KB,
+  AionMarket: 4 * KB,
+  TradeReady: 4 * KB,
+  ProjectX: 4 * KB,
+  Apala: 4 * KB,
+  Axiom: 4 * KB,
 }
 
 /** One row per vendor: the preset factory a user imports for it. */
@@ -82,13 +68,11 @@ async function measure(input) {
 }
 
 function judge(row, key) {
-  const budget = BUDGETS[key]
-  const goalMet = budget === undefined ? undefined : row.gzip <= budget
-  const ceiling = goalMet ? budget : CEILINGS[key] === undefined ? budget : Math.max(budget ?? 0, CEILINGS[key])
-  return { ...row, budget, ceiling, goalMet, pass: ceiling === undefined || row.gzip <= ceiling }
+  const ceiling = CEILINGS[key]
+  return { ...row, ceiling, pass: ceiling === undefined || row.gzip <= ceiling }
 }
 
-/** Measures every package entry and every provider preset: [{ kind, name, minified, gzip, budget, ceiling, goalMet, pass }]. */
+/** Measures every package entry and every provider preset: [{ kind, name, minified, gzip, ceiling, pass }]. */
 export async function measureSizes() {
   const rows = []
   for (const dirName of PACKAGES) {
@@ -116,21 +100,10 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   } else {
     const kb = (n) => `${(n / KB).toFixed(2)} kB`
     const label = (r) => (r.kind === 'provider' ? `${r.name} (${r.factory})` : r.name)
-    console.log(`${'what'.padEnd(44)} ${'min'.padEnd(10)} ${'min+gzip'.padEnd(10)} ${'goal'.padEnd(10)} ${'ceiling'.padEnd(10)} status`)
+    console.log(`${'what'.padEnd(44)} ${'min'.padEnd(10)} ${'min+gzip'.padEnd(10)} ${'ceiling'.padEnd(10)} status`)
     for (const r of rows) {
-      const status =
-        r.ceiling === undefined
-          ? 'report only'
-          : !r.pass
-            ? `OVER the ceiling by ${kb(r.gzip - r.ceiling)}`
-            : r.goalMet === undefined
-              ? 'within ceiling'
-              : r.goalMet
-                ? 'goal met'
-                : `goal missed by ${kb(r.gzip - r.budget)}`
-      console.log(
-        `${label(r).padEnd(44)} ${kb(r.minified).padEnd(10)} ${kb(r.gzip).padEnd(10)} ${(r.budget ? kb(r.budget) : '-').padEnd(10)} ${(r.ceiling ? kb(r.ceiling) : '-').padEnd(10)} ${status}`,
-      )
+      const status = r.ceiling === undefined ? 'report only' : r.pass ? 'within ceiling' : `OVER the ceiling by ${kb(r.gzip - r.ceiling)}`
+      console.log(`${label(r).padEnd(44)} ${kb(r.minified).padEnd(10)} ${kb(r.gzip).padEnd(10)} ${(r.ceiling ? kb(r.ceiling) : '-').padEnd(10)} ${status}`)
     }
   }
   const over = rows.filter((r) => !r.pass)
@@ -140,7 +113,5 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   }
   // With --json, stdout holds only the JSON; the verdict goes to stderr.
   const say = process.argv.includes('--json') ? console.error : console.log
-  const missed = rows.filter((r) => r.goalMet === false)
-  if (missed.length > 0) say(`size gate: goals still missed by ${missed.map((r) => r.name).join(', ')} (see bench/README.md)`)
   say('size gate: nothing grew past its ceiling')
 }
