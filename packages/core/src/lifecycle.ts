@@ -1,36 +1,16 @@
 import { raceAbort } from './abort'
 import { TokenExpiredError } from './errors'
-import type { AuthEvents } from './events'
-import type { SkewTracker } from './expiry'
-import type { AuthFlow, FlowContext } from './flow'
-import type { LoginLimiter } from './login-limiter'
 import { MemoryTokenStore } from './memory-store'
-import type { Redactor } from './redact'
 import { RefreshThrottle } from './refresh-throttle'
 import { type ObtainReason, Renewer } from './renewer'
-import type { Reporter } from './reporter'
-import { DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_WINDOW, refreshPoints, refreshScheduler } from './schedule'
-import { defaultStoreKey } from './store-key'
-import { bumpGeneration, generationOf } from './store-registry'
+import { DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_WINDOW, refreshScheduler } from './schedule'
+import type { SessionContext } from './session-context'
+import { bumpGeneration, flightsFor, generationOf } from './store-registry'
 import { StoreSync } from './store-sync'
 import { checkTokenSet, type TokenSource } from './token-check'
 import { completeTokenSet } from './token-complete'
 import { issuedAtOf, TokenState } from './token-state'
-import type { AuthStatus, SessionOptions, TokenSet } from './types'
-
-/** What the lifecycle needs from its session. */
-export interface LifecycleDeps {
-  flow: AuthFlow
-  options: SessionOptions
-  label: { provider: string; packageName: string }
-  redactor: Redactor
-  events: AuthEvents
-  reporter: Reporter
-  skew: SkewTracker
-  now: () => number
-  ctx: () => FlowContext
-  limiter: () => LoginLimiter
-}
+import type { AuthStatus, TokenSet } from './types'
 
 /**
  * A credential's life: the token held and its zone (`TokenState`), loading it from the store and following the
@@ -38,10 +18,10 @@ export interface LifecycleDeps {
  */
 export class Lifecycle {
   readonly state: TokenState
-  readonly #deps: LifecycleDeps
+  readonly #deps: SessionContext
   readonly #sync: StoreSync
-  readonly #throttle: RefreshThrottle
-  readonly #renewer: Renewer
+  #throttleInstance: RefreshThrottle | undefined
+  #renewerInstance: Renewer | undefined
   #loaded = false
   #loading: Promise<void> | undefined
   /** `initialTokens`, checked, until the first load uses or discards them. */
@@ -49,30 +29,35 @@ export class Lifecycle {
   #cancelTimer: (() => void) | undefined
   #disposed = false
 
-  constructor(deps: LifecycleDeps) {
+  constructor(deps: SessionContext) {
     const { flow, options } = deps
     this.#deps = deps
-    this.state = new TokenState((tokens) =>
-      refreshPoints(
-        tokens,
-        options.refreshWindow ?? flow.refreshWindow ?? DEFAULT_REFRESH_WINDOW,
-        options.mustRefreshBeforeExpiryMs ?? DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS,
-      ),
-    )
-    const store = options.store ?? new MemoryTokenStore()
-    this.#sync = new StoreSync(store, deps.reporter, async () => options.storeKey ?? defaultStoreKey(flow, options.initialTokens))
-    this.#throttle = new RefreshThrottle(options.refreshThrottle)
-    this.#renewer = new Renewer({
-      ...deps,
+    this.state = new TokenState({
+      window: options.refreshWindow ?? flow.refreshWindow ?? DEFAULT_REFRESH_WINDOW,
+      mustRefreshBeforeExpiryMs: options.mustRefreshBeforeExpiryMs ?? DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS,
+    })
+    this.#sync = new StoreSync(options.store ?? new MemoryTokenStore(), deps)
+    if (options.initialTokens) {
+      this.#seed = this.complete(options.initialTokens, undefined, { kind: 'user', where: 'the initialTokens option', option: 'initialTokens' })
+    }
+  }
+
+  /** Built on first use, so that idle sessions stay small. */
+  get #throttle(): RefreshThrottle {
+    this.#throttleInstance ??= new RefreshThrottle(this.#deps.options.refreshThrottle)
+    return this.#throttleInstance
+  }
+
+  get #renewer(): Renewer {
+    this.#renewerInstance ??= new Renewer({
+      context: this.#deps,
       state: this.state,
       store: this.#sync,
       throttle: this.#throttle,
       complete: (tokens, previous, source) => this.complete(tokens, previous, source),
       adopt: (tokens) => this.#adopt(tokens, false),
     })
-    if (options.initialTokens) {
-      this.#seed = this.complete(options.initialTokens, undefined, { kind: 'user', where: 'the initialTokens option', option: 'initialTokens' })
-    }
+    return this.#renewerInstance
   }
 
   status(): AuthStatus {
@@ -121,7 +106,15 @@ export class Lifecycle {
   /** After a 401 on a request sent with `usedToken`: renew unless someone already did, or renewals are backing off. */
   async recover(usedToken: string): Promise<void> {
     const { flow, now } = this.#deps
-    if (this.state.tokens && this.state.tokens.accessToken !== usedToken) return
+    // Signed out since the request went out (a logout here or elsewhere): a stale 401 never signs back in.
+    if (!this.state.tokens) {
+      throw new TokenExpiredError(`${flow.packageName}: logged out of ${flow.name} while this request was in flight; not logging in again for it.`, {
+        provider: flow.name,
+        code: 'SIGNED_OUT',
+        status: 401,
+      })
+    }
+    if (this.state.tokens.accessToken !== usedToken) return
     if (!this.#throttle.allows(now(), false)) {
       const waitS = Math.ceil((this.#throttle.nextAt(false) - now()) / 1000)
       throw new TokenExpiredError(
@@ -240,7 +233,7 @@ export class Lifecycle {
 
   #refreshInBackground(): void {
     const key = this.#sync.knownKey
-    if (key !== undefined && this.#renewer.inFlight(key)) return
+    if (key !== undefined && this.#inFlight(key)) return
     if (!this.#throttle.allows(this.#deps.now(), true)) return
     this.#renewer.obtain('background').catch(() => {
       // Reported as an 'error' event; callers keep the still-valid token, and the timer tries again once the
@@ -272,10 +265,14 @@ export class Lifecycle {
       if (this.#disposed) return
       const zone = this.state.zone(now())
       // No token: nothing to refresh. In flight: its result reschedules. Not yet due or backing off: wait more.
-      if (zone === 'none' || this.#renewer.inFlight(this.#sync.knownKey ?? '')) return
+      if (zone === 'none' || this.#inFlight(this.#sync.knownKey ?? '')) return
       if (zone !== 'fresh' && this.#throttle.allows(now(), true)) this.#refreshInBackground()
       else this.#schedule()
     })
+  }
+
+  #inFlight(key: string): boolean {
+    return flightsFor(this.#sync.store).has(key)
   }
 
   #cancelSchedule(): void {

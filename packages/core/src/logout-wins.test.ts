@@ -20,6 +20,12 @@ describe('logout wins over every obtain in flight', () => {
     })
     server.route('/api/data', (_req, res) => json(res, 200, { ok: true }))
     const store = new MemoryTokenStore()
+    const writes: string[] = []
+    const set = store.set.bind(store)
+    store.set = async (key, tokens) => {
+      writes.push(tokens.accessToken)
+      await set(key, tokens)
+    }
     const auth = createSession(testFlow(`${server.origin}/api`), { store })
     const pending = auth.fetch('/data').catch((error: unknown) => error)
     await until(() => server.count('/auth/token') === 1)
@@ -30,6 +36,7 @@ describe('logout wins over every obtain in flight', () => {
     expect((error as TokenExpiredError).code).toBe('SIGNED_OUT')
     expect(auth.status().state).toBe('signed-out')
     expect(await store.get(await auth.storeKey())).toBeUndefined()
+    expect(writes).toEqual([]) // never written, not even for a moment
     expect(server.count('/api/data')).toBe(0)
     auth.dispose()
   })

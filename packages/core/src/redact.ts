@@ -20,19 +20,35 @@ const MIN_SECRET_LENGTH = 4
  */
 export class Redactor {
   readonly #secrets = new Set<string>()
+  /** The secrets and their encoded forms, computed on the first redaction after a secret was added (errors and logs
+   * are rare; sessions are many: an idle session holds only the secrets themselves). */
+  #forms: string[] | undefined
 
   add(value: string | undefined): void {
     if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.#secrets.has(value)) return
     this.#secrets.add(value)
-    for (const form of encodedForms(value)) if (form.length >= MIN_SECRET_LENGTH) this.#secrets.add(form)
+    this.#forms = undefined
   }
 
   redact(text: string): string {
     let out = text
-    for (const secret of this.#secrets) {
+    for (const secret of this.#allForms()) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED)
     }
     return out.replace(JWT_PATTERN, REDACTED).replace(CREDENTIAL_QUERY_PATTERN, `$1${REDACTED}`)
+  }
+
+  #allForms(): string[] {
+    if (!this.#forms) {
+      const forms = new Set<string>()
+      for (const secret of this.#secrets) {
+        forms.add(secret)
+        for (const form of encodedForms(secret)) if (form.length >= MIN_SECRET_LENGTH) forms.add(form)
+      }
+      // Longest first, so a secret inside a longer encoded form does not break the longer match.
+      this.#forms = [...forms].sort((a, b) => b.length - a.length)
+    }
+    return this.#forms
   }
 
   /** Redacts every string inside a plain value (objects, arrays), returning a copy. */

@@ -1,14 +1,11 @@
 import { RateLimitError, TokenExpiredError, isRejection } from './errors'
-import type { AuthFlow, FlowContext } from './flow'
-import type { LoginLimiter } from './login-limiter'
 import type { RefreshThrottle } from './refresh-throttle'
+import type { SessionContext } from './session-context'
 import { afterFailedRenew } from './renew-outcome'
-import type { Reporter } from './reporter'
 import { flightsFor, generationOf } from './store-registry'
 import type { StoreSync } from './store-sync'
 import type { TokenSource } from './token-check'
 import { type TokenState, newest } from './token-state'
-import type { AuthEvents } from './events'
 import type { TokenSet } from './types'
 
 /**
@@ -19,15 +16,10 @@ export type ObtainReason = 'login' | 'refresh' | 'request' | 'background' | 'rec
 
 /** What the renewer needs from its session. */
 export interface RenewerHost {
-  flow: AuthFlow
-  ctx(): FlowContext
-  limiter(): LoginLimiter
+  context: SessionContext
   state: TokenState
   store: StoreSync
   throttle: RefreshThrottle
-  reporter: Reporter
-  events: AuthEvents
-  now(): number
   /** Checks a token set from a flow or the user and completes it (refresh token carried over, expiry, issuedAt). */
   complete(tokens: TokenSet, previous: TokenSet | undefined, source: TokenSource): TokenSet
   /** Makes tokens current unless the held set is newer, and schedules the next refresh. */
@@ -41,11 +33,6 @@ export interface RenewerHost {
  */
 export class Renewer {
   constructor(private readonly host: RenewerHost) {}
-
-  /** Whether an obtain for `key` is in flight in this process. */
-  inFlight(key: string): boolean {
-    return flightsFor(this.host.store.store).has(key)
-  }
 
   async obtain(reason: ObtainReason): Promise<TokenSet> {
     const { host } = this
@@ -66,36 +53,36 @@ export class Renewer {
         // We joined an obtain that a logout (before we started) had already doomed: run our own.
         if (signedOut && attempt === 0 && generationOf(host.store.store, key) === startedIn) continue
         // A failed renewal of a token we hold backs automatic refreshes off (a failed login is the limiter's).
-        if (!signedOut && stale && reason !== 'login') host.throttle.record(host.now(), false)
-        throw host.reporter.error(error, reason === 'login' || !stale ? 'login' : 'refresh')
+        if (!signedOut && stale && reason !== 'login') host.throttle.record(host.context.now(), false)
+        throw host.context.reporter.error(error, reason === 'login' || !stale ? 'login' : 'refresh')
       }
     }
   }
 
   async #obtainLocked(key: string, stale: TokenSet | undefined, reason: ObtainReason, generation: number): Promise<TokenSet> {
     const { host } = this
-    const { flow } = host
+    const { flow } = host.context
     const stored = await host.store.get(key)
     // Another session or process already has newer tokens: use them.
     if (stored && reason !== 'login' && stored.accessToken !== stale?.accessToken && !this.#pastMust(stored)) return stored
     const base = newest(stored, stale)
     if (reason !== 'login' && base && flow.renew) {
       try {
-        const renewed = host.complete(await flow.renew(base, host.ctx()), base, { kind: 'flow', step: 'renew' })
+        const renewed = host.complete(await flow.renew(base, host.context.ctx()), base, { kind: 'flow', step: 'renew' })
         return await this.#keep(renewed, key, generation, 'refresh', reason === 'background')
       } catch (error) {
         if (error instanceof TokenExpiredError && error.code === 'SIGNED_OUT') throw error
         const outcome = afterFailedRenew({
           rejected: isRejection(error),
           rateLimited: error instanceof RateLimitError,
-          tokenStillWorks: base.expiresAt === undefined || host.now() < base.expiresAt,
+          tokenStillWorks: base.expiresAt === undefined || host.context.now() < base.expiresAt,
           caller: reason === 'refresh' ? 'explicit' : reason === 'background' ? 'background' : 'request',
           canAcquire: flow.canAcquire !== false,
         })
         if (outcome === 'throw') throw error
         if (outcome === 'serve-old') {
-          host.reporter.error(error, 'refresh')
-          host.throttle.record(host.now(), false)
+          host.context.reporter.error(error, 'refresh')
+          host.throttle.record(host.context.now(), false)
           return base
         }
         if (outcome === 'signed-out') {
@@ -105,8 +92,8 @@ export class Renewer {
             { provider: flow.name, cause: error },
           )
         }
-        if (!isRejection(error)) host.reporter.error(error, 'refresh')
-        host.reporter.log('info', 'refresh failed; logging in again')
+        if (!isRejection(error)) host.context.reporter.error(error, 'refresh')
+        host.context.reporter.log('info', 'refresh failed; logging in again')
       }
     }
     if (flow.canAcquire === false) {
@@ -115,11 +102,11 @@ export class Renewer {
         { provider: flow.name },
       )
     }
-    const limiter = host.limiter()
+    const limiter = host.context.limiter()
     limiter.admit()
     let acquired: TokenSet
     try {
-      acquired = host.complete(await flow.acquire(host.ctx()), undefined, { kind: 'flow', step: 'acquire' })
+      acquired = host.complete(await flow.acquire(host.context.ctx()), undefined, { kind: 'flow', step: 'acquire' })
       limiter.settle()
     } catch (error) {
       limiter.settle(error)
@@ -139,34 +126,34 @@ export class Renewer {
       throw this.#signedOut()
     }
     host.adopt(tokens)
-    const now = host.now()
+    const now = host.context.now()
     // A token that arrives already past its must point is used for the request that asked, but backs refreshes off.
     const zone = host.state.zoneOf(tokens, now)
     host.throttle.record(now, zone === 'fresh' || zone === 'window')
     if (zone === 'must' || zone === 'expired') {
-      host.reporter.log(
+      host.context.reporter.log(
         'warn',
-        `${host.flow.name} handed out a token that is already ${zone === 'expired' ? 'expired' : 'about to expire'}; automatic refreshes back off`,
+        `${host.context.flow.name} handed out a token that is already ${zone === 'expired' ? 'expired' : 'about to expire'}; automatic refreshes back off`,
         {
           expiresAt: tokens.expiresAt,
           uselessInARow: host.throttle.uselessStreak,
         },
       )
     }
-    const event = { provider: host.flow.name, expiresAt: tokens.expiresAt, at: now }
-    if (kind === 'refresh') host.events.emit('refresh', { ...event, background })
-    else host.events.emit('login', { ...event, source: 'acquire' })
-    host.reporter.log('debug', kind === 'refresh' ? 'token refreshed' : 'logged in', { expiresAt: tokens.expiresAt })
+    const event = { provider: host.context.flow.name, expiresAt: tokens.expiresAt, at: now }
+    if (kind === 'refresh') host.context.events.emit('refresh', { ...event, background })
+    else host.context.events.emit('login', { ...event, source: 'acquire' })
+    host.context.reporter.log('debug', kind === 'refresh' ? 'token refreshed' : 'logged in', { expiresAt: tokens.expiresAt })
     return tokens
   }
 
   #pastMust(tokens: TokenSet): boolean {
-    const zone = this.host.state.zoneOf(tokens, this.host.now())
+    const zone = this.host.state.zoneOf(tokens, this.host.context.now())
     return zone === 'must' || zone === 'expired'
   }
 
   #signedOut(): TokenExpiredError {
-    const { flow } = this.host
+    const { flow } = this.host.context
     return new TokenExpiredError(`${flow.packageName}: logged out of ${flow.name} while this login or refresh was in flight; its tokens were discarded.`, {
       provider: flow.name,
       code: 'SIGNED_OUT',

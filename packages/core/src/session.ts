@@ -2,18 +2,12 @@ import type { $Fetch } from 'ofetch'
 import type { z } from 'zod'
 import { createAuthFetch } from './auth-fetch'
 import { ConfigError } from './errors'
-import { AuthEvents } from './events'
-import { SkewTracker } from './expiry'
-import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
-import { createFlowContext } from './flow-context'
+import type { AuthFlow, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 import { Lifecycle } from './lifecycle'
+import { SessionContext } from './session-context'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
-import { LoginLimiter } from './login-limiter'
-import { Redactor } from './redact'
 import { ALWAYS_CREDENTIAL_HEADERS } from './redirects'
-import { Reporter } from './reporter'
 import { assertSecureBaseURL } from './secure-url'
-import type { TransportOptions } from './transport'
 import type { AuthEventMap, AuthEventName, AuthStatus, AuthStrategy, RequestInfo, SessionOptions, TokenSet } from './types'
 import { type BaseScope, isUnder, resolveURL, scopeOf } from './urls'
 
@@ -54,76 +48,38 @@ class AuthSession implements Session {
   readonly name: string
   readonly baseURL: string
 
-  readonly #flow: AuthFlow
-  readonly #options: SessionOptions
-  readonly #label: { provider: string; packageName: string }
-  readonly #base: URL
-  #scope: BaseScope | undefined
-  readonly #now: () => number
-  readonly #redactor = new Redactor()
-  readonly #events = new AuthEvents()
-  readonly #reporter: Reporter
-  readonly #skew: SkewTracker
+  readonly #context: SessionContext
   readonly #lifecycle: Lifecycle
-  #transportInstance: TransportOptions | undefined
-  #ctxInstance: FlowContext | undefined
+  #scope: BaseScope | undefined
   #fetchInstance: $Fetch | undefined
-  #limiterInstance: LoginLimiter | undefined
 
   constructor(flow: AuthFlow, options: SessionOptions) {
-    this.#flow = flow
-    this.#options = options
     const label = { provider: flow.name, packageName: flow.packageName }
-    this.#label = label
     this.name = flow.name
     const allowInsecureHttp = options.allowInsecureHttp ?? false
-    this.#base = assertSecureBaseURL(flow.baseURL, { ...label, allowInsecureHttp })
+    const base = assertSecureBaseURL(flow.baseURL, { ...label, allowInsecureHttp })
     this.baseURL = flow.baseURL
     // Validate every auth origin now (a bad option fails at construction), keep only the list.
     for (const origin of flow.authOrigins ?? []) assertSecureBaseURL(origin, { ...label, allowInsecureHttp, field: 'authOrigins' })
-    this.#now = options.now ?? Date.now
-    for (const secret of flow.secrets ?? []) this.#redactor.add(secret)
-    this.#reporter = new Reporter(label, this.#redactor, this.#events, options.logger, this.#now)
-    this.#skew = new SkewTracker({
-      maxSkewMs: options.maxClockSkewMs,
-      onDistrust: (skewMs) =>
-        this.#reporter.log(
-          'warn',
-          `${flow.name}'s clock is ${Math.round(skewMs / 60_000)} min off ours (Date header); not believed, expiry read without skew correction`,
-          {
-            skewMs,
-          },
-        ),
-    })
-    this.#lifecycle = new Lifecycle({
-      flow,
-      options,
-      label,
-      redactor: this.#redactor,
-      events: this.#events,
-      reporter: this.#reporter,
-      skew: this.#skew,
-      now: this.#now,
-      ctx: () => this.#ctx,
-      limiter: () => this.#limiter,
-    })
+    this.#context = new SessionContext(flow, options, base)
+    this.#lifecycle = new Lifecycle(this.#context)
   }
 
   /** Hooks for `createAuthFetch`; built on demand so that idle sessions stay small. */
   get [SESSION_INTERNALS](): SessionInternals {
-    const options = this.#options
+    const { flow, options, base } = this.#context
     const requestTimeoutMs = options.requestTimeoutMs === false ? 0 : (options.requestTimeoutMs ?? options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
     return {
-      flow: this.#flow,
-      baseURL: this.#base,
-      credentialHeaders: [...ALWAYS_CREDENTIAL_HEADERS, ...(this.#flow.credentialHeaders ?? []).map((h) => h.toLowerCase())],
-      transport: this.#transport,
+      flow,
+      baseURL: base,
+      credentialHeaders: [...ALWAYS_CREDENTIAL_HEADERS, ...(flow.credentialHeaders ?? []).map((h) => h.toLowerCase())],
+      transport: this.#context.transport,
       requestTimeoutMs,
       allowInsecureHttp: options.allowInsecureHttp ?? false,
       owns: (url) => this.#owns(url),
       attach: (request) => this.#attach(request),
       recover: (usedToken) => this.#guard(() => this.#lifecycle.recover(usedToken)),
-      sanitize: (error) => this.#reporter.sanitize(error),
+      sanitize: (error) => this.#context.reporter.sanitize(error),
     }
   }
 
@@ -131,37 +87,6 @@ class AuthSession implements Session {
   get fetch(): $Fetch {
     this.#fetchInstance ??= createAuthFetch(this)
     return this.#fetchInstance
-  }
-
-  get #transport(): TransportOptions {
-    const options = this.#options
-    this.#transportInstance ??= {
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      timeoutMs: options.timeoutMs ?? 30_000,
-      label: this.#label,
-      retry: { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 5_000, ...options.retry },
-      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 60_000,
-      skew: this.#skew,
-      now: this.#now,
-    }
-    return this.#transportInstance
-  }
-
-  get #limiter(): LoginLimiter {
-    this.#limiterInstance ??= new LoginLimiter(this.#options.loginLimit ?? {}, this.#now, this.#label)
-    return this.#limiterInstance
-  }
-
-  get #ctx(): FlowContext {
-    this.#ctxInstance ??= createFlowContext({
-      flow: this.#flow,
-      baseURL: this.#base,
-      allowedOrigins: new Set([this.#base.origin, ...(this.#flow.authOrigins ?? []).map((origin) => new URL(origin).origin)]),
-      allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
-      transport: this.#transport,
-      redactor: this.#redactor,
-    })
-    return this.#ctxInstance
   }
 
   // ── public surface ────────────────────────────────────────────────────────────────────────────────────────────
@@ -180,7 +105,7 @@ class AuthSession implements Session {
   }
 
   async getHeaders(request: RequestInfo = {}): Promise<Record<string, string>> {
-    const url = request.url === undefined ? new URL(this.#base.href) : resolveURL(this.#base, request.url)
+    const url = request.url === undefined ? new URL(this.#context.base.href) : resolveURL(this.#context.base, request.url)
     const outgoing: OutgoingRequest = { url, method: (request.method ?? 'GET').toUpperCase(), headers: new Headers() }
     await this.#attach(outgoing)
     return Object.fromEntries(outgoing.headers)
@@ -211,7 +136,7 @@ class AuthSession implements Session {
   }
 
   on<E extends AuthEventName>(event: E, listener: (e: AuthEventMap[E]) => void): () => void {
-    return this.#events.on(event, listener)
+    return this.#context.events.on(event, listener)
   }
 
   storeKey(): Promise<string> {
@@ -219,7 +144,7 @@ class AuthSession implements Session {
   }
 
   request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>> {
-    return this.#guard(() => this.#ctx.request(request))
+    return this.#guard(() => this.#context.ctx().request(request))
   }
 
   dispose(): void {
@@ -251,11 +176,11 @@ class AuthSession implements Session {
     if (request.signal?.aborted) throw request.signal.reason
     if (!this.#owns(request.url)) {
       throw new ConfigError(
-        `${this.#flow.packageName}: ${request.url.origin}${request.url.pathname} is outside ${this.baseURL}; ${this.name} credentials are only sent there. Use composeAuth() to talk to several APIs.`,
+        `${this.#context.flow.packageName}: ${request.url.origin}${request.url.pathname} is outside ${this.baseURL}; ${this.name} credentials are only sent there. Use composeAuth() to talk to several APIs.`,
         { provider: this.name, code: 'URL_NOT_OWNED', field: 'url' },
       )
     }
-    const needsToken = this.#flow.needsToken?.({ url: request.url, method: request.method }) ?? true
+    const needsToken = this.#context.flow.needsToken?.({ url: request.url, method: request.method }) ?? true
     if (!needsToken) {
       this.#apply(undefined, request)
       return undefined
@@ -274,18 +199,18 @@ class AuthSession implements Session {
   /** `flow.apply`, with a header the runtime refuses turned into a typed error that never shows the value. */
   #apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
     try {
-      this.#flow.apply(tokens, request)
+      this.#context.flow.apply(tokens, request)
     } catch (error) {
-      if (!(error instanceof TypeError)) throw this.#reporter.sanitize(error)
+      if (!(error instanceof TypeError)) throw this.#context.reporter.sanitize(error)
       throw new ConfigError(
-        `${this.#flow.packageName}: a ${this.name} credential cannot be sent in an HTTP header (it contains CR, LF, control or non-ASCII characters); nothing was sent. Check the API key or token you configured.`,
+        `${this.#context.flow.packageName}: a ${this.name} credential cannot be sent in an HTTP header (it contains CR, LF, control or non-ASCII characters); nothing was sent. Check the API key or token you configured.`,
         { provider: this.name, field: 'credentials' },
       )
     }
   }
 
   #owns(url: URL): boolean {
-    this.#scope ??= scopeOf(this.#base)
+    this.#scope ??= scopeOf(this.#context.base)
     return isUnder(this.#scope, url)
   }
 
@@ -295,7 +220,7 @@ class AuthSession implements Session {
       return await fn()
     } catch (error) {
       if (signal?.aborted && error === signal.reason) throw error
-      throw this.#reporter.sanitize(error)
+      throw this.#context.reporter.sanitize(error)
     }
   }
 }

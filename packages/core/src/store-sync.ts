@@ -1,4 +1,5 @@
-import type { Reporter } from './reporter'
+import type { SessionContext } from './session-context'
+import { defaultStoreKey } from './store-key'
 import type { TokenSet, TokenStore, TokenStoreChange } from './types'
 
 /**
@@ -11,13 +12,13 @@ export class StoreSync {
 
   constructor(
     readonly store: TokenStore,
-    private readonly reporter: Reporter,
-    private readonly resolveKey: () => Promise<string>,
+    private readonly context: SessionContext,
   ) {}
 
-  /** The credential key (resolved once). */
+  /** The credential key (resolved once): `storeKey`, else the flow's default (see `defaultStoreKey`). */
   async key(): Promise<string> {
-    this.#key ??= await this.resolveKey()
+    const { options, flow } = this.context
+    this.#key ??= options.storeKey ?? (await defaultStoreKey(flow, options.initialTokens))
     return this.#key
   }
 
@@ -31,7 +32,7 @@ export class StoreSync {
     try {
       return await this.store.get(key)
     } catch (error) {
-      this.reporter.error(error, 'store')
+      this.context.reporter.error(error, 'store')
       return undefined
     }
   }
@@ -41,7 +42,7 @@ export class StoreSync {
     try {
       await this.store.set(key, tokens)
     } catch (error) {
-      this.reporter.error(error, 'store')
+      this.context.reporter.error(error, 'store')
     }
   }
 
@@ -50,7 +51,7 @@ export class StoreSync {
     try {
       await this.store.delete(key)
     } catch (error) {
-      this.reporter.error(error, 'store')
+      this.context.reporter.error(error, 'store')
     }
   }
 
@@ -69,7 +70,7 @@ export class StoreSync {
       })
     } catch (error) {
       if (entered) throw error
-      this.reporter.error(error, 'store')
+      this.context.reporter.error(error, 'store')
       return fn()
     }
   }
@@ -80,7 +81,7 @@ export class StoreSync {
     try {
       this.#unsubscribe = this.store.onChange(key, listener)
     } catch (error) {
-      this.reporter.error(error, 'store')
+      this.context.reporter.error(error, 'store')
     }
   }
 

@@ -30,6 +30,7 @@ describe('absurd expiry values never lose a token', () => {
   it.each([
     ['JWT exp: 1e308', { access_token: unsignedJwt({ exp: 1e308 }), refresh_token: 'ref-1' }],
     ['expires_in: 1e308', { access_token: 'tok-1', refresh_token: 'ref-1', expires_in: 1e308 }],
+    ['expires_in: 1e12 (31,000 years)', { access_token: 'tok-1', refresh_token: 'ref-1', expires_in: 1e12 }],
   ])('%s is treated as unknown: stored, and a second start logs in zero times', async (_name, body) => {
     server = await serverWith(body)
     const store = new MemoryTokenStore()

@@ -1,5 +1,5 @@
-import type { RefreshPoints } from './schedule'
-import type { AuthStatus, TokenSet } from './types'
+import { type RefreshPoints, refreshPoints } from './schedule'
+import type { AuthStatus, RefreshWindow, TokenSet } from './types'
 
 /**
  * Where a token stands on the local clock, computed in one place for `status()`, the request path and the scheduler:
@@ -16,7 +16,12 @@ export class TokenState {
   #tokens: TokenSet | undefined
   #points: RefreshPoints | undefined
 
-  constructor(private readonly pointsOf: (tokens: TokenSet) => RefreshPoints | undefined) {}
+  constructor(private readonly policy: { window: RefreshWindow; mustRefreshBeforeExpiryMs: number }) {}
+
+  /** The refresh and must-refresh points of `tokens` under this session's policy. */
+  pointsOf(tokens: TokenSet): RefreshPoints | undefined {
+    return refreshPoints(tokens, this.policy.window, this.policy.mustRefreshBeforeExpiryMs)
+  }
 
   get tokens(): TokenSet | undefined {
     return this.#tokens
