@@ -1,4 +1,4 @@
-import { ConfigError, InsecureTransportError, ResponseShapeError } from '@authmux/core'
+import { ConfigError, InsecureTransportError, MemoryTokenStore, ResponseShapeError, TokenExpiredError } from '@authmux/core'
 import { startApalaEmulator, type ApalaEmulator } from '@authmux/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKeyRefreshAuth, type ApiKeyRefreshAuthOptions } from './index'
@@ -40,7 +40,7 @@ describe('createApiKeyRefreshAuth (generic)', () => {
     const auth = generic({ fetch, name: 'my-api' })
     expect(auth.name).toBe('my-api')
     await auth.fetch('/api/feedback', { method: 'POST', body: { message_id: 'm-1', score: 'good' } })
-    await auth.refreshAccessToken()
+    await auth.refresh()
     expect(sent.map((s) => s.path)).toEqual(['/api/auth/token', '/api/feedback', '/api/auth/refresh'])
     expect(sent[1]!.headers.get('authorization')).toMatch(/^Bearer eyJ/)
     expect(sent[0]!.headers.has('authorization')).toBe(false)
@@ -70,7 +70,7 @@ describe('createApiKeyRefreshAuth (generic)', () => {
     })
     const auth = generic()
     await auth.login()
-    await auth.refreshAccessToken()
+    await auth.refresh()
     expect(emu.stats.get()).toMatchObject({ logins: 2, refreshes: 0 })
   })
 
@@ -83,13 +83,34 @@ describe('createApiKeyRefreshAuth (generic)', () => {
     expect((error as ResponseShapeError).field).toBe('access_token')
   })
 
-  it('validates options with errors naming the field', () => {
+  it('validates options with errors naming the field and the fix', () => {
     const base = { apiKey: 'k-1', baseURL: emu.url }
-    expect(() => createApiKeyRefreshAuth({ ...base, apiKey: '' })).toThrow(/apiKey is missing/)
-    expect(() => createApiKeyRefreshAuth({ ...base, apiKey: 'a b' })).toThrow(/apiKey contains whitespace/)
+    expect(() => createApiKeyRefreshAuth({ ...base, apiKey: '' })).toThrow(/apiKey is missing — pass \{ apiKey \}\. Or pass \{ storeKey \}/)
+    expect(() => createApiKeyRefreshAuth({ ...base, apiKey: 'a b' })).toThrow(/apiKey contains whitespace — copy the key again/)
     expect(() => createApiKeyRefreshAuth({ ...base, baseURL: '' })).toThrow(ConfigError)
-    expect(() => createApiKeyRefreshAuth({ ...base, tokenPath: 'auth/token' })).toThrow(/tokenPath must be a path/)
-    expect(() => createApiKeyRefreshAuth({ ...base, header: 'bad header' })).toThrow(/header must be/)
+    expect(() => createApiKeyRefreshAuth({ ...base, baseURL: 'not a url' })).toThrow(/baseURL must be an absolute URL like https:\/\/api\.example\.com/)
+    expect(() => createApiKeyRefreshAuth({ ...base, tokenPath: 'auth/token' })).toThrow(
+      /tokenPath must be a path below baseURL starting with one '\/', e\.g\. '\/auth\/token'/,
+    )
+    expect(() => createApiKeyRefreshAuth({ ...base, header: 'bad header' })).toThrow(/header must be an HTTP header name such as 'Authorization'/)
+    expect(() => createApiKeyRefreshAuth({ ...base, scheme: 'Bearer x' })).toThrow(
+      /scheme must be a single word such as 'Bearer'.*or null to send the bare token/,
+    )
+    expect(() => createApiKeyRefreshAuth({ ...base, apiKeyField: '' })).toThrow(/apiKeyField must be the name of a JSON body field/)
     expect(() => createApiKeyRefreshAuth({ ...base, baseURL: 'http://apala.example.com' })).toThrow(InsecureTransportError)
+  })
+
+  it('session-only: without a key, an explicit storeKey uses the stored session and never exchanges', async () => {
+    const store = new MemoryTokenStore()
+    await generic({ store, storeKey: 'generic:bot' }).login()
+    const stored = generic({ apiKey: undefined, store, storeKey: 'generic:bot' })
+    await stored.fetch('/api/feedback', { method: 'POST', body: { message_id: 'm-1', score: 'good' } })
+    await stored.refresh()
+    expect(emu.stats.get()).toMatchObject({ logins: 1, refreshes: 1 })
+    await stored.logout()
+    const signedOut = await stored.login().catch((e: unknown) => e)
+    expect(signedOut).toBeInstanceOf(TokenExpiredError)
+    expect((signedOut as Error).message).toMatch(/no credentials to log in with\. Pass \{ apiKey \} to exchange the key again/)
+    expect(emu.stats.get().logins).toBe(1)
   })
 })

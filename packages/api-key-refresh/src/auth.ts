@@ -1,39 +1,34 @@
-import { createSession, type Session, type SessionOptions } from '@authmux/core'
-import { ApiKeyRefreshFlow, type ApiKeyRefreshSpec } from './flow'
+import { createSession, type DefinedFlow, type Session } from '@authmux/core'
+import { defineApiKeyRefreshFlow, type ApiKeyRefreshApi, type ApiKeyRefreshFields } from './flow'
 import type { ApiKeyRefreshAuthOptions } from './options'
-import { checkPath, checkSecret, checkToken, checkURL } from './validate'
+import { apiKeyOption, baseURLOption, headerOption, jsonFieldOption, pathOption, schemeOption } from './validate'
 
-/** An API-key-refresh strategy: the engine's `Session` plus manual refresh and the expiry getter. */
-export interface ApiKeyRefreshAuth extends Session {
-  /** Trades the refresh token for a new access token now (exchanging the API key again if that is refused). */
-  refreshAccessToken(): Promise<void>
-  /** Epoch ms when the current access token expires (local clock), or undefined before the first exchange. */
-  readonly tokenExpiresAt: number | undefined
-}
+/** An API-key-refresh strategy: the engine's `Session` (`refresh()`, `expiresAt`, `meta`, …). */
+export interface ApiKeyRefreshAuth extends Session {}
 
-function tokenExpiresAt(this: Session): number | undefined {
-  return this.expiresAt
-}
+const flows = new Map<string, (fields: ApiKeyRefreshFields) => DefinedFlow<ApiKeyRefreshFields>>()
 
-/** Internal: the strategy of a validated spec, base URL and key (undefined: session-only). */
-export function buildApiKeyRefreshAuth(spec: ApiKeyRefreshSpec, baseURL: string, apiKey: string | undefined, session: SessionOptions): ApiKeyRefreshAuth {
-  const strategy = createSession(new ApiKeyRefreshFlow(spec, baseURL, apiKey), session)
-  Object.defineProperties(strategy, {
-    refreshAccessToken: { value: () => strategy.refresh(), enumerable: false },
-    tokenExpiresAt: { get: tokenExpiresAt, enumerable: false },
-  })
-  return strategy as ApiKeyRefreshAuth
+/**
+ * The flow factory of a validated configuration: one definition (one shared prototype) per distinct configuration,
+ * so many strategies of one API stay as cheap as a preset's. Internal.
+ */
+export function flowOf(api: ApiKeyRefreshApi): (fields: ApiKeyRefreshFields) => DefinedFlow<ApiKeyRefreshFields> {
+  const key = JSON.stringify(api)
+  let flow = flows.get(key)
+  if (!flow) flows.set(key, (flow = defineApiKeyRefreshFlow(api)))
+  return flow
 }
 
 /**
  * Exchanges a long-lived API key for an access + refresh token, attaches the access token (`Authorization: Bearer`
  * by default), renews it with the refresh token before it expires, and exchanges the API key again when renewal
- * is refused. Refresh timing, single flight, retries, 401 replay and redaction are the engine's.
+ * is refused. Refresh timing, single flight, retries, 401 replay and redaction are the engine's. Without `apiKey`,
+ * an explicit `storeKey` uses the session stored under it (session-only mode).
  */
 export function createApiKeyRefreshAuth(options: ApiKeyRefreshAuthOptions): ApiKeyRefreshAuth {
   const {
-    apiKey: rawKey,
-    baseURL: rawBase,
+    apiKey: keyOption,
+    baseURL: baseOption,
     tokenPath,
     refreshPath,
     apiKeyField,
@@ -41,23 +36,30 @@ export function createApiKeyRefreshAuth(options: ApiKeyRefreshAuthOptions): ApiK
     header,
     scheme,
     metaFields,
-    name: rawName,
+    name: nameOption,
     ...session
-  } = options ?? ({} as ApiKeyRefreshAuthOptions)
-  const name = rawName ?? 'api-key-refresh'
-  const where = { packageName: '@authmux/api-key-refresh', provider: name }
-  const apiKey = checkSecret(rawKey, 'apiKey', where)
-  const baseURL = checkURL(rawBase, where).href.replace(/\/+$/, '')
-  const spec: ApiKeyRefreshSpec = {
-    name,
-    packageName: where.packageName,
-    tokenPath: checkPath(tokenPath, 'tokenPath', '/auth/token', where),
-    refreshPath: checkPath(refreshPath, 'refreshPath', '/auth/refresh', where),
-    apiKeyField: checkToken(apiKeyField, 'apiKeyField', 'api_key', where),
-    refreshTokenField: checkToken(refreshTokenField, 'refreshTokenField', 'refresh_token', where),
-    header: checkToken(header, 'header', 'Authorization', where),
-    scheme: scheme === null || scheme === '' ? null : checkToken(scheme, 'scheme', 'Bearer', where),
+  } = options ?? ({} as Partial<ApiKeyRefreshAuthOptions>)
+  const provider = nameOption ?? 'api-key-refresh'
+  const base = baseURLOption(baseOption, {
+    provider,
+    allowInsecureHttp: session.allowInsecureHttp,
+    hint: "Use the API's address, e.g. 'https://api.example.com'.",
+  })
+  // Without a key, an explicit storeKey means session-only: use (refresh, log out) the stored tokens, never exchange.
+  const apiKey = apiKeyOption(keyOption, session.storeKey, { provider })
+  const flow = flowOf({
+    name: provider,
+    tokenPath: pathOption(tokenPath, 'tokenPath', '/auth/token', provider),
+    refreshPath: pathOption(refreshPath, 'refreshPath', '/auth/refresh', provider),
+    apiKeyField: jsonFieldOption(apiKeyField, 'apiKeyField', 'api_key', provider),
+    refreshTokenField: jsonFieldOption(refreshTokenField, 'refreshTokenField', 'refresh_token', provider),
+    header: headerOption(header, provider),
+    scheme: schemeOption(scheme, provider),
     metaFields: metaFields ?? {},
-  }
-  return buildApiKeyRefreshAuth(spec, baseURL, apiKey, session)
+    loginHint: 'Pass { apiKey } to exchange the key again, or import fresh tokens with setTokens().',
+  })
+  return createSession(
+    flow({ baseURL: base.href.replace(/\/+$/, ''), identity: undefined, secrets: [apiKey], canAcquire: apiKey !== undefined, apiKey }),
+    session,
+  )
 }

@@ -5,4 +5,5 @@ export {
   createApalaAuth,
   type ApalaAuth,
   type ApalaAuthOptions,
+  type ApalaCompany,
 } from './apala/auth'

@@ -21,8 +21,8 @@ it('the README example runs as written', async () => {
     body: { message: { content: 'Your payment is due Friday', channel: 'SMS' } },
   })
   const company = apala.company // { id, name } — from the token response, not a secret
-  const expiresAt = new Date(apala.tokenExpiresAt!) // refreshed 60 s before this, in the background
-  await apala.refreshAccessToken() // on demand
+  const expiresAt = new Date(apala.expiresAt!) // refreshed 60 s before this, in the background
+  await apala.refresh() // on demand
   // --- end ---
   expect(result).toMatchObject({ original_message: 'Your payment is due Friday', recommended_channel: 'SMS' })
   expect(company).toEqual({ id: emu.credentials.companyId, name: emu.credentials.companyName })

@@ -1,6 +1,15 @@
 import { inspect } from 'node:util'
-import { ConfigError, InsecureTransportError, InvalidCredentialsError } from '@authmux/core'
-import { startAionMarketEmulator, startTradeReadyEmulator, type AionMarketEmulator, type TradeReadyEmulator } from '@authmux/testkit'
+import { ConfigError, InsecureTransportError, InvalidCredentialsError, ProviderError } from '@authmux/core'
+import {
+  json,
+  renderError,
+  startAionMarketEmulator,
+  startHostileServer,
+  startTradeReadyEmulator,
+  type AionMarketEmulator,
+  type HostileRequest,
+  type TradeReadyEmulator,
+} from '@authmux/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBearerAuth, KeyRejectedError } from './index'
 
@@ -84,29 +93,49 @@ describe('createBearerAuth', () => {
     await expect(auth.fetch(`${tradeready.url}/account/info`)).rejects.toThrow(/outside/)
   })
 
-  it('keeps a canary key out of errors, events, inspect and JSON', async () => {
+  it('keeps the key out of errors, events, logs, inspect and JSON when the API echoes it back', async () => {
+    // The canary sits where a key really surfaces: this API quotes the credential it received in its error answers,
+    // and the engine quotes the provider's message in its errors — only redaction stands between the two.
     const canary = 'CANARY_bearer_key_7d41c0ffee'
+    const server = await startHostileServer()
+    const echo = (status: number) => json((req: HostileRequest) => ({ error: `key ${req.headers['x-api-key']} lacks the trade scope` }), { status })
+    server.route('GET', '/v1/orders', echo(403)).route('GET', '/v1/positions', echo(503)).route('GET', '/v1/me', echo(401))
     const events: unknown[] = []
     const logs: unknown[] = []
+    const log = (...a: unknown[]) => logs.push(a)
     const auth = createBearerAuth({
       apiKey: canary,
-      baseURL: aion.url,
-      logger: { debug: (...a) => logs.push(a), info: (...a) => logs.push(a), warn: (...a) => logs.push(a), error: (...a) => logs.push(a) },
+      baseURL: server.url('/v1'),
+      header: 'X-API-Key',
+      scheme: null,
+      retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+      logger: { debug: log, info: log, warn: log, error: log },
     })
     for (const name of ['login', 'refresh', 'logout', 'error'] as const) auth.on(name, (e) => events.push(e))
-    const error = await auth.fetch('/agents/me').catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(KeyRejectedError)
-    const surfaces = [
-      (error as Error).message,
-      (error as Error).stack,
-      JSON.stringify(error),
-      inspect(error, { depth: 5 }),
-      JSON.stringify(auth),
-      inspect(auth, { depth: 5 }),
-      JSON.stringify(events, (_k, v) => (v instanceof Error ? { message: v.message, stack: v.stack } : v)),
-      inspect(events, { depth: 5 }),
-      JSON.stringify(logs),
-    ]
-    for (const text of surfaces) expect(text).not.toContain(canary)
+    try {
+      const forbidden = await auth.fetch('/orders').catch((e: unknown) => e)
+      const unavailable = await auth.fetch('/positions').catch((e: unknown) => e)
+      const rejected = await auth.fetch('/me').catch((e: unknown) => e)
+      // The key went out and came back in every answer, so each assertion below can fail …
+      for (const path of ['/v1/orders', '/v1/positions', '/v1/me']) expect(server.requests(path)[0]!.headers['x-api-key']).toBe(canary)
+      expect(forbidden).toBeInstanceOf(ProviderError)
+      expect(unavailable).toMatchObject({ name: 'ProviderError', status: 503 })
+      expect(rejected).toBeInstanceOf(KeyRejectedError)
+      // … the provider's message is still quoted, with the key hidden …
+      expect((forbidden as Error).message).toContain('key [REDACTED] lacks the trade scope')
+      // … and no rendering a user could see holds the key.
+      const surfaces = [
+        ...[forbidden, unavailable, rejected].map((error) => renderError(error)),
+        JSON.stringify(auth),
+        inspect(auth, { depth: 5 }),
+        JSON.stringify(events, (_k, v) => (v instanceof Error ? { message: v.message, stack: v.stack } : v)),
+        inspect(events, { depth: 5 }),
+        JSON.stringify(logs),
+      ]
+      for (const text of surfaces) expect(text).not.toContain(canary)
+    } finally {
+      auth.dispose()
+      await server.close()
+    }
   })
 })

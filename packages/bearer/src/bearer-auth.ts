@@ -1,11 +1,13 @@
-import { createSession, type Session, type SessionOptions } from '@authmux/core'
-import { keyMissing } from './errors'
-import { BearerFlow } from './flow'
-import { checkApiKey, checkBaseURL, checkHeader, checkScheme } from './validate'
+import { createSession, fingerprint, type Session, type SessionOptions } from '@authmux/core'
+import { bearerFlow } from './flow'
+import { checkBaseURL, checkHeader, checkScheme, readApiKey } from './validate'
 
-/** Options of {@link createBearerAuth}. Every `SessionOptions` field (store, logger, retry, …) is accepted too. */
+/** Options of {@link createBearerAuth}. Every `SessionOptions` field (store, storeKey, logger, retry, …) is accepted too. */
 export interface BearerAuthOptions extends SessionOptions {
-  /** The static API key. Secret: redacted from every message, log line, event and `JSON.stringify`. */
+  /**
+   * The static API key, exactly as issued (a key with spaces or line breaks is refused, not trimmed). Secret: redacted
+   * from every message, log line, event and `JSON.stringify`.
+   */
   apiKey: string
   /** Base URL of the API. The key is sent to this origin (and below its path) and nowhere else. */
   baseURL: string
@@ -13,12 +15,12 @@ export interface BearerAuthOptions extends SessionOptions {
   header?: string
   /** Word before the key (`'Bearer'`, `'Token'`), or `null` to send the bare key (`X-API-Key: <key>`). Default `'Bearer'`. */
   scheme?: string | null
-  /** Provider name used in messages, events and the default store key. Default `'bearer'`. */
+  /** Provider name used in messages, events and the default store key (`<name>:<key fingerprint>`). Default `'bearer'`. */
   name?: string
 }
 
 /** A static-key strategy: the engine's `Session` (an `AuthStrategy`) whose token is the key itself. */
-export type BearerAuth = Session
+export interface BearerAuth extends Session {}
 
 /**
  * Sends a static API key with every request to `baseURL`: `Authorization: Bearer <key>` by default, or any header
@@ -26,17 +28,20 @@ export type BearerAuth = Session
  * `KeyRejectedError` (the key is invalid or revoked) instead of looping on a refresh that cannot help.
  */
 export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
-  const { apiKey: rawKey, baseURL: rawBase, header, scheme, name: rawName, ...session } = options ?? ({} as BearerAuthOptions)
-  const name = rawName ?? 'bearer'
-  const apiKey = checkApiKey(rawKey, name)
-  if (!apiKey) throw keyMissing(name)
-  const flow = Object.assign(new BearerFlow(), {
+  const { apiKey, baseURL, header, scheme, name = 'bearer', ...session } = options ?? ({} as BearerAuthOptions)
+  const key = readApiKey(apiKey, { provider: name, trim: false, required: true })!
+  const make = bearerFlow({
     name,
-    baseURL: checkBaseURL(rawBase, name, session.allowInsecureHttp),
-    key: apiKey,
     header: checkHeader(header, name),
     scheme: checkScheme(scheme, name),
-    envName: undefined,
+    newKeyHint: 'where the API issues keys',
+  })
+  const flow = make({
+    baseURL: checkBaseURL(baseURL, { provider: name, allowInsecureHttp: session.allowInsecureHttp, example: 'https://api.example.com' }),
+    identity: fingerprint(key),
+    secrets: [key],
+    canAcquire: true,
+    key,
   })
   return createSession(flow, session)
 }

@@ -8,8 +8,3 @@ import { PACKAGE_NAME } from './package-name'
 export function configError(text: string, field: string, provider?: string): ConfigError {
   return new ConfigError(`${PACKAGE_NAME}: ${text}`, { provider, field })
 }
-
-/** Names where a value comes from in messages: `text`, or `text or ENV` when an environment variable can supply it. */
-export function orEnv(text: string, envName: string | undefined): string {
-  return envName ? `${text} or ${envName}` : text
-}

@@ -1,5 +1,4 @@
-import { InvalidCredentialsError, type AuthErrorOptions, type ConfigError } from '@authmux/core'
-import { configError, orEnv } from './config-error'
+import { type AuthErrorOptions, InvalidCredentialsError } from '@authmux/core'
 import { PACKAGE_NAME } from './package-name'
 
 /**
@@ -13,15 +12,21 @@ export class KeyRejectedError extends InvalidCredentialsError {
   }
 }
 
-/** Builds the standard "key invalid or revoked" error for a provider. */
-export function keyRejected(provider: string, envName?: string): KeyRejectedError {
-  return new KeyRejectedError(
-    `${PACKAGE_NAME}: ${provider} answered 401 — the API key (${orEnv('options.apiKey', envName)}) is invalid or revoked; configure a valid key or create a new one.`,
-    { provider },
-  )
+/** What the "key invalid or revoked" message names: the provider, where the key comes from, where to get a new one. */
+export interface KeySource {
+  /** Provider name ('bearer', 'aionmarket'). */
+  name: string
+  /** Environment variable the key can come from, when there is one. */
+  envName?: string
+  /** Where a new key comes from: "create a new one <newKeyHint>". */
+  newKeyHint: string
 }
 
-/** Builds the "no key configured" error for a provider. */
-export function keyMissing(provider: string, envName?: string): ConfigError {
-  return configError(`apiKey is missing — set ${orEnv('options.apiKey', envName)}.`, 'apiKey', provider)
+/** The "key invalid or revoked" error of a provider: what happened, which option (and variable), and the fix. */
+export function keyRejected(source: KeySource): KeyRejectedError {
+  const option = source.envName ? `options.apiKey or ${source.envName}` : 'options.apiKey'
+  return new KeyRejectedError(
+    `${PACKAGE_NAME}: ${source.name} answered 401 — the API key (${option}) is invalid or revoked. A static key cannot be refreshed, so the request was not retried: configure a valid key, or create a new one ${source.newKeyHint}.`,
+    { provider: source.name },
+  )
 }

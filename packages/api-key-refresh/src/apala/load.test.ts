@@ -25,7 +25,7 @@ describe('Apala token rotation under load', () => {
     }
     const auth = createApalaAuth({ apiKey: emu.credentials.apiKey, baseURL: emu.url, now: () => emu.clock.now(), backgroundRefresh: false, fetch })
     await auth.login()
-    const expiresAt = auth.tokenExpiresAt!
+    const expiresAt = auth.expiresAt!
     emu.stats.reset()
 
     const call = (i: number) =>
@@ -50,7 +50,7 @@ describe('Apala token rotation under load', () => {
     expect(stats.logins).toBe(0)
     // Every request went out, and any the server refused as expired was renewed and replayed by the engine.
     expect(stats.requests - stats.refreshes).toBe(500 + stats.unauthorized)
-    expect(auth.tokenExpiresAt).toBeGreaterThan(emu.clock.now())
+    expect(auth.expiresAt).toBeGreaterThan(emu.clock.now())
     auth.dispose()
   })
 })

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
-import { ConfigError, ProviderError, RateLimitError, ResponseShapeError } from '@authmux/core'
-import { startAionMarketEmulator, type AionMarketEmulator } from '@authmux/testkit'
+import { ConfigError, fingerprint, MemoryTokenStore, ProviderError, RateLimitError, ResponseShapeError, TokenExpiredError } from '@authmux/core'
+import { renderError, startAionMarketEmulator, type AionMarketEmulator } from '@authmux/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AIONMARKET_DEFAULT_BASE_URL, createAionMarketAuth, KeyRejectedError, STORE_KEY_NOTICE } from '../index'
 
@@ -51,6 +51,37 @@ describe('createAionMarketAuth — configuration', () => {
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as Error).message).toMatch(/^@authmux\/bearer: apiKey is missing .*AIONMARKET_API_KEY/)
     expect(emu.stats.get().requests).toBe(before)
+  })
+  it('env: reads a map of its own instead of the process environment, or none with env: false', async () => {
+    vi.stubEnv('AIONMARKET_API_KEY', 'k-from-the-process-environment')
+    vi.stubEnv('AIONMARKET_BASE_URL', 'https://process.example.com/bvapi')
+    const own = createAionMarketAuth({ env: { AIONMARKET_API_KEY: ` ${emu.credentials.apiKey}\n`, AIONMARKET_BASE_URL: emu.url } })
+    expect(own.baseURL).toBe(emu.url)
+    expect((await own.me()).agentId).toBe(emu.credentials.agentId)
+    const none = createAionMarketAuth({ env: false })
+    expect(none.baseURL).toBe(AIONMARKET_DEFAULT_BASE_URL)
+    const error = await none.me().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toMatch(/apiKey is missing — pass \{ apiKey \}/)
+  })
+
+  it('the default store key names the key by its fingerprint, never the key', async () => {
+    const auth = createAionMarketAuth({ apiKey: emu.credentials.apiKey, baseURL: emu.url })
+    expect(await auth.storeKey()).toBe(`aionmarket:${await fingerprint(emu.credentials.apiKey)}`)
+  })
+
+  it('session-only mode: no key and an explicit storeKey send the stored key, and never log in without one', async () => {
+    vi.stubEnv('AIONMARKET_API_KEY', '')
+    const store = new MemoryTokenStore()
+    const before = emu.stats.get().requests
+    const empty = createAionMarketAuth({ baseURL: emu.url, store, storeKey: 'aionmarket:bot' })
+    const error = await empty.me().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TokenExpiredError)
+    expect((error as Error).message).toMatch(/^@authmux\/bearer: no aionmarket session .*AIONMARKET_API_KEY.*--save-key/)
+    expect(emu.stats.get().requests).toBe(before)
+    await store.set('aionmarket:bot', { accessToken: emu.credentials.apiKey })
+    const stored = createAionMarketAuth({ baseURL: emu.url, store, storeKey: 'aionmarket:bot' })
+    expect((await stored.me()).agentId).toBe(emu.credentials.agentId)
   })
 })
 
@@ -167,18 +198,30 @@ describe('request headers and rate limits', () => {
     expect(own.sent[0]!.headers.get('x-request-id')).toBe('req-42')
   })
 
-  it('a 429 waits Retry-After and then succeeds', async () => {
-    const auth = createAionMarketAuth({ apiKey: emu.credentials.apiKey, baseURL: emu.url })
-    emu.faults.inject({ path: '/agents/me', fault: { kind: 'rate-limit', retryAfterSeconds: 1 } })
-    const started = performance.now()
-    await expect(auth.me()).resolves.toMatchObject({ agentId: emu.credentials.agentId })
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950)
-    expect(
-      emu.requests
-        .list({ path: '/agents/me' })
-        .slice(-2)
-        .map((r) => r.status),
-    ).toEqual([429, 200])
+  it('a 429 waits Retry-After (2 s) before sending again, then succeeds', async () => {
+    // The wait is observed, not timed: the engine's 2 s timer runs at once, and what had been sent when it fired is
+    // recorded (no other timer in the process asks for exactly 2000 ms).
+    const sent = () => emu.requests.list({ path: '/agents/me' }).map((r) => r.status)
+    const before = sent().length
+    const waits: number[][] = []
+    const realSetTimeout = globalThis.setTimeout
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      if (ms !== 2000) return realSetTimeout(fn, ms, ...args)
+      return realSetTimeout(() => {
+        waits.push(sent().slice(before))
+        fn(...args)
+      }, 0)
+    }) as typeof setTimeout)
+    try {
+      const auth = createAionMarketAuth({ apiKey: emu.credentials.apiKey, baseURL: emu.url })
+      emu.faults.inject({ path: '/agents/me', fault: { kind: 'rate-limit', retryAfterSeconds: 2 } })
+      await expect(auth.me()).resolves.toMatchObject({ agentId: emu.credentials.agentId })
+    } finally {
+      spy.mockRestore()
+    }
+    // One wait of Retry-After, which ended with only the 429 sent; the retry went out after it.
+    expect(waits).toEqual([[429]])
+    expect(sent().slice(before)).toEqual([429, 200])
   })
 
   it('a Retry-After longer than maxRateLimitWaitMs is a RateLimitError carrying the wait', async () => {
@@ -192,26 +235,43 @@ describe('request headers and rate limits', () => {
 })
 
 describe('secrets', () => {
-  it('keeps a canary key out of errors, events, logs, inspect and JSON', async () => {
-    const canary = 'CANARYaionmarketKEY0123456789abcdefABCDEF0123456789abcdefABCDEF'
+  const canary = 'CANARYaionmarketKEY0123456789abcdefABCDEF0123456789abcdefABCDEF'
+
+  it('keeps a canary key out of errors, events, logs, inspect and JSON when AionMarket echoes it back', async () => {
     const events: unknown[] = []
     const logs: unknown[] = []
     const logger = { debug: (...a: unknown[]) => logs.push(a), info: (...a: unknown[]) => logs.push(a), warn: (...a: unknown[]) => logs.push(a) }
     const auth = createAionMarketAuth({ apiKey: canary, baseURL: emu.url, logger })
     for (const name of ['login', 'refresh', 'logout', 'error'] as const) auth.on(name, (e) => events.push(e))
-    const errors = [
-      await auth.me().catch((e: unknown) => e),
-      await auth.listApiKeys().catch((e: unknown) => e),
-      await auth.createApiKey('x').catch((e: unknown) => e),
-    ]
-    for (const error of errors) expect(error).toBeInstanceOf(KeyRejectedError)
+    // Where the key really surfaces: AionMarket quoting it in its message — as an HTTP error (the engine redacts what
+    // the flow's toError returns) and wrapped in a 2xx answer (the helper hides the key the call carried).
+    emu.faults.inject({ path: '/agents/me', fault: { kind: 'status', status: 400, body: { code: 40012, msg: `key ${canary} may not call this` } } })
+    emu.faults.inject({ path: '/agents/api-key/list', fault: { kind: 'status', status: 200, body: { code: 40013, msg: `key ${canary} is frozen` } } })
+    const answered = await auth.me().catch((e: unknown) => e)
+    const wrapped = await auth.listApiKeys().catch((e: unknown) => e)
+    const rejected = await auth.createApiKey('x').catch((e: unknown) => e)
+    expect(answered).toMatchObject({ name: 'ProviderError', status: 400, providerCode: 40012 })
+    expect((answered as Error).message).toContain('key [REDACTED] may not call this')
+    expect(wrapped).toMatchObject({ name: 'ProviderError', providerCode: 40013 })
+    expect((wrapped as Error).message).toContain('key [REDACTED] is frozen')
+    expect(rejected).toBeInstanceOf(KeyRejectedError)
+    expect(emu.requests.list({ path: '/agents/me' }).at(-1)!.credential).toBe('bearer')
     const surfaces = [
-      ...errors.flatMap((e) => [(e as Error).message, (e as Error).stack, JSON.stringify(e), inspect(e, { depth: 5 })]),
+      ...[answered, wrapped, rejected].map((error) => renderError(error)),
       JSON.stringify(auth),
       inspect(auth, { depth: 5 }),
       inspect(events, { depth: 5 }),
       JSON.stringify(logs),
     ]
     for (const text of surfaces) expect(text).not.toContain(canary)
+  })
+
+  it('a long provider message is cut at a word boundary, never inside the key', async () => {
+    const auth = createAionMarketAuth({ apiKey: canary, baseURL: emu.url })
+    const msg = `${'x'.repeat(170)} key ${canary} refused`
+    emu.faults.inject({ path: '/agents/me', fault: { kind: 'status', status: 200, body: { code: 40014, msg } } })
+    const error = await auth.me().catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(/x key …\.$/)
+    expect(renderError(error)).not.toContain(canary.slice(0, 16))
   })
 })

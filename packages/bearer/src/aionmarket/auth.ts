@@ -1,48 +1,10 @@
-import { type AuthError, createSession, readEnv, type OutgoingRequest, type Session, type TokenSet } from '@authmux/core'
-import { BearerFlow } from '../flow'
-import { aionMarketError } from './envelope'
-import { checkApiKey, checkBaseURL } from '../validate'
+import { createSession, extendSession, fingerprint, isHeaderSafe, optionOrEnv, type Session } from '@authmux/core'
+import { configError } from '../config-error'
+import { PACKAGE_NAME } from '../package-name'
+import { checkBaseURL, readApiKey } from '../validate'
+import { type AionMarketFields, aionMarketFlow } from './flow'
 import { createApiKey, listApiKeys, me, registerAgent, type AgentProfile, type ApiKeyInfo, type CreatedApiKey, type RegisteredAgent } from './management'
-import { AIONMARKET, AIONMARKET_DEFAULT_BASE_URL, AIONMARKET_KEY_ENV, type AionMarketAuthOptions } from './options'
-
-/** One AionMarket strategy's flow: key, base URL and request-header options; methods and constants on the prototype. */
-class AionMarketFlow extends BearerFlow {
-  declare readonly userAgent: string | undefined
-  declare readonly requestId: boolean | (() => string)
-  #basePath: string | undefined
-
-  /** Adds `User-Agent` and a fresh `X-Request-ID` (non-credential headers) to every request, then the key. */
-  override apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
-    const { userAgent, requestId } = this
-    if (userAgent) request.headers.set('User-Agent', userAgent)
-    if (requestId) request.headers.set('X-Request-ID', requestId === true ? crypto.randomUUID() : requestId())
-    super.apply(tokens, request)
-  }
-
-  /** Agent registration and claim lookups are public: they go out without the key. */
-  /**
-   * Every non-2xx answer (the management helpers' and the user's own `fetch` calls alike) as a typed error: 401 the
-   * "key invalid or revoked" error, 429 left to the engine's `RateLimitError`, others a `ProviderError` quoting
-   * AionMarket's message and code.
-   */
-  override toError(response: { status: number; data: unknown }): AuthError | undefined {
-    const { status, data } = response
-    if (status === 429) return undefined
-    return super.toError(response) ?? aionMarketError(`HTTP ${status}`, data, (data as { code?: unknown } | null)?.code, status)
-  }
-
-  needsToken({ url, method }: { url: URL; method: string }): boolean {
-    this.#basePath ??= new URL(this.baseURL).pathname.replace(/\/+$/, '')
-    const path = url.pathname.slice(this.#basePath.length)
-    return !((method === 'POST' && path === '/agents/register') || (method === 'GET' && path.startsWith('/agents/claim/')))
-  }
-}
-Object.assign(AionMarketFlow.prototype, {
-  name: AIONMARKET,
-  header: 'Authorization',
-  scheme: 'Bearer',
-  envName: AIONMARKET_KEY_ENV,
-})
+import { AIONMARKET, AIONMARKET_BASE_URL_ENV, AIONMARKET_DEFAULT_BASE_URL, AIONMARKET_KEY_ENV, type AionMarketAuthOptions } from './options'
 
 /** The AionMarket strategy: an `AuthStrategy` plus the agent and key management helpers. */
 export interface AionMarketAuth extends Session {
@@ -59,38 +21,62 @@ export interface AionMarketAuth extends Session {
   me(): Promise<AgentProfile>
 }
 
-/** Internal handle used by the key ring: the strategy plus its flow, whose `key` the ring switches on rotation. */
+/**
+ * The helpers, written once: every strategy gets these same functions (non-enumerable, via `extendSession`), which
+ * call through the strategy they are called on. The key in use is passed along so a 2xx-wrapped failure echoing it
+ * never quotes it.
+ */
+const helpers = {
+  registerAgent(this: Session, input: { name: string; description?: string }): Promise<RegisteredAgent> {
+    return registerAgent(this.fetch, input)
+  },
+  createApiKey(this: Session, keyName: string): Promise<CreatedApiKey> {
+    return createApiKey(this.fetch, keyName, [this.accessToken])
+  },
+  listApiKeys(this: Session): Promise<ApiKeyInfo[]> {
+    return listApiKeys(this.fetch, [this.accessToken])
+  },
+  me(this: Session): Promise<AgentProfile> {
+    return me(this.fetch, [this.accessToken])
+  },
+}
+
+/** Internal handle used by the key ring: the strategy plus its flow's fields, whose `key` the ring switches. */
 export interface AionMarketHandle {
   auth: AionMarketAuth
-  /** The key every request that starts from now on uses. */
-  flow: { key: string | undefined }
+  fields: AionMarketFields
 }
 
 /**
- * Builds the strategy; the flow stays internal (only the key ring switches its key). `keyFromEnv: false` (the key
- * ring) ignores `AIONMARKET_API_KEY`.
+ * Builds the strategy; the fields stay internal (only the key ring switches the key). `keyFromEnv: false` (the key
+ * ring: each purpose names its own key) ignores `AIONMARKET_API_KEY`; the base URL still follows `env`.
  */
 export function buildAionMarketAuth(options: AionMarketAuthOptions = {}, keyFromEnv = true): AionMarketHandle {
-  const { apiKey: rawKey, baseURL: rawBase, userAgent, requestId = true, ...session } = options
-  const envKey = keyFromEnv ? readEnv(AIONMARKET_KEY_ENV) : undefined
-  const flow = Object.assign(new AionMarketFlow(), {
-    key: checkApiKey(rawKey ?? envKey, AIONMARKET, AIONMARKET_KEY_ENV),
-    baseURL: checkBaseURL(
-      rawBase ?? readEnv('AIONMARKET_BASE_URL') ?? AIONMARKET_DEFAULT_BASE_URL,
-      AIONMARKET,
-      session.allowInsecureHttp,
-      'AIONMARKET_BASE_URL',
-    ),
+  const { apiKey, baseURL, env, userAgent, requestId = true, ...session } = options
+  const key = readApiKey(apiKey, { provider: AIONMARKET, envName: AIONMARKET_KEY_ENV, env: keyFromEnv ? env : false })
+  const baseOption = { field: 'baseURL', envName: AIONMARKET_BASE_URL_ENV, env, provider: AIONMARKET, packageName: PACKAGE_NAME }
+  // A value that is not a string (a URL object) goes to checkBaseURL as is, which names the option.
+  const base: unknown = typeof baseURL === 'string' || baseURL === undefined ? optionOrEnv(baseURL, baseOption) : baseURL
+  if (userAgent !== undefined && (typeof userAgent !== 'string' || !isHeaderSafe(userAgent))) {
+    throw configError("userAgent must be visible ASCII text such as 'my-bot/1.0' (no line breaks or non-ASCII characters).", 'userAgent', AIONMARKET)
+  }
+  const fields: AionMarketFields = {
+    baseURL: checkBaseURL(base ?? AIONMARKET_DEFAULT_BASE_URL, {
+      provider: AIONMARKET,
+      envName: AIONMARKET_BASE_URL_ENV,
+      allowInsecureHttp: session.allowInsecureHttp,
+      example: AIONMARKET_DEFAULT_BASE_URL,
+    }),
+    identity: key === undefined ? undefined : fingerprint(key),
+    secrets: [key],
+    // Session-only mode: no key configured and an explicit store key — send the stored key, never a configured one.
+    canAcquire: key !== undefined || session.storeKey === undefined,
+    key,
     userAgent,
     requestId,
-  })
-  const strategy = createSession(flow, session)
-  const helpers = { registerAgent, createApiKey, listApiKeys, me }
-  // Non-enumerable (like the session's own methods), read-only, but configurable.
-  for (const [name, helper] of Object.entries(helpers)) {
-    Object.defineProperty(strategy, name, { value: (input?: never) => helper(strategy.fetch, input as never), configurable: true })
   }
-  return { auth: strategy as AionMarketAuth, flow }
+  const auth: AionMarketAuth = extendSession(createSession(aionMarketFlow(fields), session), helpers)
+  return { auth, fields }
 }
 
 /**

@@ -28,6 +28,18 @@ describe('unwrapEnvelope (AionMarket response shapes)', () => {
     expect((failure as Error).message).toMatch(/^@authmux\/bearer: .*keyName already exists/)
     expect(() => unwrapEnvelope({ success: false, error: 'nope' })).toThrow(ProviderError)
   })
+  it('never quotes the key the call carried, and keeps a code that is not a number as sent', () => {
+    const key = 'k-0123456789abcdef0123456789abcdef'
+    const failure = (() => {
+      try {
+        unwrapEnvelope({ code: 'E_FROZEN', msg: `key ${key} is frozen` }, [undefined, key])
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(failure).toMatchObject({ name: 'ProviderError', providerCode: 'E_FROZEN' })
+    expect((failure as Error).message).toBe('@authmux/bearer: AionMarket answered an error: key [REDACTED] is frozen.')
+  })
   it('maps a wrapped 401 to the "key invalid or revoked" error', () => {
     expect(() => unwrapEnvelope({ code: 401, message: 'Invalid API key.' })).toThrow(KeyRejectedError)
   })

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { ConfigError, MemoryTokenStore } from '@authmux/core'
+import { ConfigError, MemoryTokenStore, TokenExpiredError } from '@authmux/core'
 import { startAionMarketEmulator, type AionMarketEmulator } from '@authmux/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKeyRing } from '../index'
@@ -13,18 +13,30 @@ afterAll(async () => {
   await emu?.close()
 })
 
-/** Records the Authorization header of each outgoing request; optionally signals when one starts. */
+/** Records the Authorization header of each outgoing request; can hold one request in flight until released. */
 function recordingFetch() {
   const sent: Array<{ path: string; authorization: string | null }> = []
-  const listeners: Array<(path: string) => void> = []
-  const fetch: typeof globalThis.fetch = (input, init) => {
+  let held: { suffix: string; started: () => void; released: Promise<void> } | undefined
+  const fetch: typeof globalThis.fetch = async (input, init) => {
     const path = new URL(String(input instanceof Request ? input.url : input)).pathname
     sent.push({ path, authorization: new Headers(init?.headers).get('authorization') })
-    for (const listener of listeners) listener(path)
+    const hold = held && path.endsWith(held.suffix) ? held : undefined
+    if (hold) {
+      held = undefined
+      hold.started()
+      await hold.released
+    }
     return globalThis.fetch(input, init)
   }
-  const started = (suffix: string) => new Promise<void>((resolve) => listeners.push((path) => path.endsWith(suffix) && resolve()))
-  return { fetch, sent, started }
+  /** Holds the next request to a path ending in `suffix` (its headers already set) until `release()`. */
+  const holdNext = (suffix: string) => {
+    let started!: () => void
+    let release!: () => void
+    const isHeld = new Promise<void>((resolve) => (started = resolve))
+    held = { suffix, started, released: new Promise<void>((resolve) => (release = resolve)) }
+    return { started: isHeld, release }
+  }
+  return { fetch, sent, holdNext }
 }
 
 function newAgentKeys() {
@@ -48,17 +60,18 @@ describe('createKeyRing', () => {
   it('rotate(): in-flight requests finish on the old key, new ones use the new key, the store holds it', async () => {
     const keys = newAgentKeys()
     const store = new MemoryTokenStore()
-    const { fetch, sent, started } = recordingFetch()
+    const { fetch, sent, holdNext } = recordingFetch()
     const ring = createKeyRing({ trading: keys.trading, monitoring: keys.monitoring }, { baseURL: emu.url, store, fetch })
     const trading = ring.get('trading')
     await trading.me()
 
-    emu.faults.inject({ path: '/agents/me', fault: { kind: 'delay', delayMs: 300 } })
-    const slowStarted = started('/agents/me')
+    // A request that is provably in flight for the whole rotation: held after its headers were set.
+    const slowRequest = holdNext('/agents/me')
     const inFlight = trading.me()
-    await slowStarted
+    await slowRequest.started
     const rotated = await ring.rotate('trading', { keyName: 'trading-2' })
     const fresh = await trading.me()
+    slowRequest.release()
     const slow = await inFlight
 
     expect(slow.agentId).toBe(keys.tradingAgent)
@@ -93,6 +106,23 @@ describe('createKeyRing', () => {
     expect((await second.get('trading').me()).agentId).toBe(keys.tradingAgent)
     expect(sent[0]!.authorization).toBe(`Bearer ${rotatedKey}`)
     second.dispose()
+  })
+
+  it('a purpose without a key uses the key stored for it (session-only), and says how to supply one when there is none', async () => {
+    const keys = newAgentKeys()
+    const store = new MemoryTokenStore()
+    const ring = createKeyRing({ trading: undefined, monitoring: keys.monitoring }, { baseURL: emu.url, store })
+    const error = await ring
+      .get('trading')
+      .me()
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TokenExpiredError)
+    expect((error as Error).message).toMatch(/AIONMARKET_API_KEY/)
+    ring.dispose()
+    await store.set('aionmarket:keyring:trading', { accessToken: keys.trading })
+    const restarted = createKeyRing({ trading: undefined }, { baseURL: emu.url, store })
+    expect((await restarted.get('trading').me()).agentId).toBe(keys.tradingAgent)
+    restarted.dispose()
   })
 
   it('concurrent rotate() calls for one purpose create one key', async () => {

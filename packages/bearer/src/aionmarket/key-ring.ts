@@ -2,11 +2,13 @@ import { fingerprint } from '@authmux/core'
 import { configError } from '../config-error'
 import { omitUndefined } from '../omit-undefined'
 import { PACKAGE_NAME } from '../package-name'
-import { checkApiKey } from '../validate'
 import { buildAionMarketAuth, type AionMarketAuth, type AionMarketHandle } from './auth'
 import { AIONMARKET, type AionMarketAuthOptions } from './options'
 
-/** Options shared by every key of a ring (everything of `createAionMarketAuth` except the key and store key). */
+/**
+ * Options shared by every key of a ring (everything of `createAionMarketAuth` except the key and store key). `env`
+ * applies to `AIONMARKET_BASE_URL` only: each purpose names its own key.
+ */
 export interface KeyRingOptions extends Omit<AionMarketAuthOptions, 'apiKey' | 'storeKey'> {
   /**
    * Prefix of each purpose's store key: `<storeKeyPrefix>:<purpose>`. Default `'aionmarket:keyring'`. Keep it stable:
@@ -46,7 +48,8 @@ export interface KeyRing<P extends string> {
 
 /**
  * Creates a key ring: `createKeyRing({ trading: key1, monitoring: key2, admin: key3 }, { baseURL, store })`.
- * A purpose whose key is undefined is configured but cannot authenticate until a key is stored for it.
+ * A purpose whose key is undefined runs in session-only mode: it sends the key stored under `<storeKeyPrefix>:<purpose>`
+ * and fails with a `TokenExpiredError` until one is stored.
  */
 export function createKeyRing<P extends string>(keys: Record<P, string | undefined>, options: KeyRingOptions = {}): KeyRing<P> {
   const purposes = (typeof keys === 'object' && keys !== null ? Object.keys(keys) : []) as P[]
@@ -72,15 +75,16 @@ export function createKeyRing<P extends string>(keys: Record<P, string | undefin
   }
 
   async function doRotate(purpose: P, keyName: string): Promise<RotatedKey> {
-    const { auth, flow } = handle(purpose)
+    const { auth, fields } = handle(purpose)
     await auth.ensureValid()
     const previous = auth.accessToken
     const created = await auth.createApiKey(keyName)
-    // Switch: persisted first, then every request that starts from now on uses the new key. The response schema
-    // guarantees a non-empty key; the check still refuses one a header could not carry.
-    const key = checkApiKey(created.apiKey, AIONMARKET)!
+    // Switch: persisted first, then every request that starts from now on uses the new key (the response schema
+    // guarantees a key a header can carry); a later acquire() hands out the new key too.
+    const key = created.apiKey
     await auth.setTokens({ accessToken: key })
-    flow.key = key
+    fields.key = key
+    fields.canAcquire = true
     const result = omitUndefined<RotatedKey>({
       purpose,
       keyName: created.keyName,

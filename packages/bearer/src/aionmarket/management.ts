@@ -2,6 +2,7 @@ import { fingerprint, type AuthStrategy } from '@authmux/core'
 import { configError } from '../config-error'
 import { omitUndefined } from '../omit-undefined'
 import { callAionMarket } from './call'
+import type { EchoedSecrets } from './envelope'
 import { AIONMARKET } from './options'
 import { createApiKeySchema, listApiKeysSchema, meSchema, registerAgentSchema } from './schemas'
 import { toEpochMs } from './time'
@@ -80,7 +81,7 @@ function checkText(value: unknown, field: string, maxLength: number, required: b
   if (text === undefined || text.length > maxLength || (required && text === '')) {
     const problem = text === undefined ? 'missing or not a string' : `${text.length} characters long`
     throw configError(
-      `${field} is ${problem}; AionMarket accepts at most ${maxLength} characters${required ? ' and needs a non-blank value' : ''}.`,
+      `${field} is ${problem}; AionMarket accepts at most ${maxLength} characters${required ? ' and needs a non-blank value' : ''} — pass { ${field}: '…' } within that limit. Nothing was sent.`,
       field,
       AIONMARKET,
     )
@@ -93,7 +94,7 @@ export async function registerAgent(fetch: $Fetch, input: { name: string; descri
   const name = checkText(input?.name, 'name', 100, true)
   // Sent as JSON: an undefined description is left out of the body.
   const description = checkText(input?.description, 'description', 500, false)
-  const agent = await callAionMarket(fetch, 'POST', '/agents/register', registerAgentSchema, { name, description })
+  const agent = await callAionMarket(fetch, 'POST', '/agents/register', registerAgentSchema, { body: { name, description } })
   const balance = agent.simulationBalance == null ? undefined : Number(agent.simulationBalance)
   return omitUndefined<RegisteredAgent>({
     agentId: agent.agentId,
@@ -106,10 +107,10 @@ export async function registerAgent(fetch: $Fetch, input: { name: string; descri
   })
 }
 
-/** `POST /agents/create-api-key` — creates another key for the same agent. */
-export async function createApiKey(fetch: $Fetch, keyName: string): Promise<CreatedApiKey> {
+/** `POST /agents/create-api-key` — creates another key for the same agent. `echoed`: the key the call carries. */
+export async function createApiKey(fetch: $Fetch, keyName: string, echoed?: EchoedSecrets): Promise<CreatedApiKey> {
   const name = checkText(keyName, 'keyName', 100, true)!
-  const created = await callAionMarket(fetch, 'POST', '/agents/create-api-key', createApiKeySchema, { keyName: name })
+  const created = await callAionMarket(fetch, 'POST', '/agents/create-api-key', createApiKeySchema, { body: { keyName: name }, echoed })
   return omitUndefined<CreatedApiKey>({
     id: created.id,
     keyName: created.keyName ?? name,
@@ -119,8 +120,8 @@ export async function createApiKey(fetch: $Fetch, keyName: string): Promise<Crea
 }
 
 /** `GET /agents/api-key/list` — the agent's keys, with fingerprints instead of key values. */
-export async function listApiKeys(fetch: $Fetch): Promise<ApiKeyInfo[]> {
-  const keys = await callAionMarket(fetch, 'GET', '/agents/api-key/list', listApiKeysSchema)
+export async function listApiKeys(fetch: $Fetch, echoed?: EchoedSecrets): Promise<ApiKeyInfo[]> {
+  const keys = await callAionMarket(fetch, 'GET', '/agents/api-key/list', listApiKeysSchema, { echoed })
   return Promise.all(
     keys.map(async (key) => {
       const code = key.apiKeyCode || undefined
@@ -140,8 +141,8 @@ export async function listApiKeys(fetch: $Fetch): Promise<ApiKeyInfo[]> {
 }
 
 /** `GET /agents/me` — the agent behind the key; doubles as a key status check (401 → `KeyRejectedError`). */
-export async function me(fetch: $Fetch): Promise<AgentProfile> {
-  const agent = await callAionMarket(fetch, 'GET', '/agents/me', meSchema)
+export async function me(fetch: $Fetch, echoed?: EchoedSecrets): Promise<AgentProfile> {
+  const agent = await callAionMarket(fetch, 'GET', '/agents/me', meSchema, { echoed })
   const { apiKeyCode: _omit, ...details } = agent as Record<string, unknown>
   return omitUndefined<AgentProfile>({
     agentId: (agent.agentId ?? agent.id)!,

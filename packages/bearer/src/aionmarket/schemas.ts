@@ -6,7 +6,8 @@ const optionalId = id.optional()
 const text = z.string().nullish()
 /** Numbers that may arrive as text; also timestamps, which arrive as ms strings ("1718000000000"), numbers or ISO strings. */
 const numberOrText = stringOrNumber.nullish()
-const keyValue = z.string().min(1)
+/** An issued API key: visible ASCII without spaces (what a header carries as is). The issue names no value. */
+const keyValue = z.string().regex(/^[\x21-\x7e]+$/, 'not a usable API key (expected visible ASCII without spaces)')
 const optionalKey = keyValue.optional()
 
 /** `POST /agents/register` payload. */
