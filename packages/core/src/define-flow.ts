@@ -1,5 +1,6 @@
 import type { AuthError } from './errors'
 import type { AuthFlow, FlowContext, OutgoingRequest } from './flow'
+import type { StreamAuth } from './stream-auth'
 import type { RefreshWindow, TokenSet } from './types'
 
 /**
@@ -52,6 +53,8 @@ export interface FlowSpec<F extends FlowFields> {
   toError?(response: { status: number; headers: Headers; data: unknown; during: 'auth' | 'request' }, fields: F): AuthError | undefined
   /** Called after each response to a credentialed request. */
   onResponse?(response: Response, request: { url: URL; method: string }, fields: F): void
+  /** How the strategy's realtime stream is authenticated, when the provider has one. */
+  stream?(fields: F): StreamAuth
 }
 
 /** An `AuthFlow` made by `defineFlow`: the strategy's fields stay readable (typed) for the preset's extras. */
@@ -105,6 +108,14 @@ export function defineFlow<F extends FlowFields>(spec: FlowSpec<F>): (fields: F)
   if (spec.refreshWindow) prototype.refreshWindow = spec.refreshWindow
   if (spec.loginHint) prototype.loginHint = spec.loginHint
   if (spec.credentialHeaders) prototype.credentialHeaders = spec.credentialHeaders
+  const stream = spec.stream
+  if (stream) {
+    Object.defineProperty(prototype, 'stream', {
+      get(this: DefinedFlow<F>) {
+        return stream.call(spec, this.fields)
+      },
+    })
+  }
   for (const method of OPTIONAL_METHODS) {
     const implementation = spec[method] as ((...args: unknown[]) => unknown) | undefined
     if (!implementation) continue

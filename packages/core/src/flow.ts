@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { AuthError } from './errors'
+import type { StreamAuth } from './stream-auth'
 import type { RefreshWindow, TokenSet } from './types'
 
 /** A request about to be sent with credentials. `headers` is mutable: `apply()` writes into it. */
@@ -108,4 +109,6 @@ export interface AuthFlow {
   toError?(response: { status: number; headers: Headers; data: unknown; during: 'auth' | 'request' }): AuthError | undefined
   /** Called after each response to a credentialed request (e.g. to read rate-limit headers). */
   onResponse?(response: Response, request: { url: URL; method: string }): void
+  /** How this provider's realtime stream is authenticated, when it has one (see `connectWebSocket`). */
+  stream?: StreamAuth
 }

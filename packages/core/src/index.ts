@@ -54,3 +54,13 @@ export { assertSecureBaseURL, isLoopbackHost } from './secure-url'
 export { refreshScheduler, type SharedScheduler } from './schedule'
 export { retryAfterMs } from './transport'
 export { StoreError, type StoreErrorCode, type StoreErrorOptions } from './store-error'
+export {
+  connectWebSocket,
+  type AuthWebSocket,
+  type AuthWebSocketEventMap,
+  type AuthWebSocketState,
+  type ConnectWebSocketOptions,
+  type ReconnectOptions,
+} from './websocket'
+export type { WebSocketConstructor } from './websocket-runtime'
+export type { StreamAuth, StreamUpgrade } from './stream-auth'

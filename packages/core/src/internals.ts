@@ -1,5 +1,6 @@
 import type { AuthError } from './errors'
 import type { AuthFlow, OutgoingRequest } from './flow'
+import type { TokenSet } from './types'
 import type { TransportOptions } from './transport'
 
 /** Internal hooks `createAuthFetch` uses to drive a session without going through its public surface. */
@@ -17,6 +18,15 @@ export interface SessionInternals {
   /** Called after a 401 on a request sent with `usedToken`: renews unless someone already did. */
   recover(usedToken: string): Promise<void>
   sanitize(error: unknown): AuthError
+  /** Redacts every registered secret (and credential query parameters) from a text. */
+  redact(text: string): string
+  /**
+   * The tokens to authenticate a stream connection with: refreshed first when past the must point (or, with
+   * `renewInWindow`, inside the refresh window); the caller's signal ends the wait.
+   */
+  streamTokens(renewInWindow: boolean, signal?: AbortSignal | null): Promise<TokenSet>
+  /** Reports a failure as an `error` event (and a warning log line), returning it typed and redacted. */
+  report(error: unknown, during: 'request'): AuthError
 }
 
 export const SESSION_INTERNALS: unique symbol = Symbol.for('authmux.session.internals')

@@ -97,6 +97,19 @@ export class Lifecycle {
     }
   }
 
+  /**
+   * Tokens for a stream (re)connect: like `current()`, and with `renewInWindow` a refresh is awaited inside the refresh
+   * window too (a stream cannot swap its token later; the provider checks it once, at the upgrade).
+   */
+  async forStream(renewInWindow: boolean, signal?: AbortSignal | null): Promise<TokenSet> {
+    if (!this.#loaded) await raceAbort(this.load(), signal)
+    const now = this.#deps.now()
+    if (renewInWindow && this.state.zone(now) === 'window' && this.#throttle.allows(now, false)) {
+      return raceAbort(this.#renewer.obtain('request'), signal)
+    }
+    return this.current(signal)
+  }
+
   /** An explicit `login()` or `refresh()`: never throttled. */
   async explicit(reason: Extract<ObtainReason, 'login' | 'refresh'>): Promise<void> {
     await this.load()

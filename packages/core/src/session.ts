@@ -80,6 +80,9 @@ class AuthSession implements Session {
       attach: (request) => this.#attach(request),
       recover: (usedToken) => this.#guard(() => this.#lifecycle.recover(usedToken)),
       sanitize: (error) => this.#context.reporter.sanitize(error),
+      redact: (text) => this.#context.redactor.redact(text),
+      streamTokens: (renewInWindow, signal) => this.#guard(() => this.#lifecycle.forStream(renewInWindow, signal), signal),
+      report: (error, during) => this.#context.reporter.error(error, during),
     }
   }
 
