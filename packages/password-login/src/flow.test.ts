@@ -94,7 +94,8 @@ describe('createPasswordLoginAuth — single-step login, Bearer header, JSON ref
         }
         const fields = body ? (JSON.parse(body) as Record<string, string>) : {}
         if (req.url === '/v1/session') {
-          if (fields.username !== 'ana' || fields.password !== 'pw-1') return send(401, { message: 'bad credentials' })
+          // Like a careless provider, the refusal echoes what was sent: the canary below must be redacted out of it.
+          if (fields.username !== 'ana' || fields.password !== 'pw-1') return send(401, { message: `bad credentials ${fields.username}:${fields.password}` })
           return send(200, { data: 'ok', access_token: `access-${++serial}`, refresh_token: 'refresh-1', expires_in: 600 })
         }
         if (req.url === '/v1/session/refresh') {
@@ -154,6 +155,7 @@ describe('createPasswordLoginAuth — single-step login, Bearer header, JSON ref
     expect(error).toMatchObject({ name: 'InvalidCredentialsError' })
     expect(JSON.parse(JSON.stringify(auth))).toMatchObject({ name: 'example', baseURL: base })
     expect(observed.join('\n')).toContain('rejected the credentials')
+    expect(observed.join('\n')).toContain('bad credentials ana:') // the echo reached the error, minus the password
     expect(observed.join('\n')).not.toContain(canary)
     // The password really was in play: the login sent it.
     expect(seen.find((request) => request.path === '/v1/session')?.body).toContain(canary)

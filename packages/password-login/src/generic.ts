@@ -1,16 +1,23 @@
 import { ResponseShapeError } from '@authmux/core'
-import type { AuthFlow, FlowContext, FlowRequest, FlowResponse, TokenSet } from '@authmux/core'
-import { checkCookieName, checkCookieOption } from './cookie-value'
-import { loginFlow, PACKAGE_NAME } from './flow'
-import { describeLocation, fieldsOf, pickToken, readTokens, type SentAsCookies } from './read-tokens'
-import type { LoginSteps } from './steps'
-import type { LoginBodyInput, OtpBodyInput, PasswordLoginConfig } from './types'
+import type { AuthFlow, FlowRequest } from '@authmux/core'
+import { defineFlow } from '@authmux/core/provider'
+import type { DefinedFlow } from '@authmux/core/provider'
+import { loginFlowSpec, PACKAGE_NAME } from './flow'
+import { checkConfig } from './generic-checks'
+import { describeLocation, fieldsOf, pickToken, readTokens } from './read-tokens'
+import type { LoginFields, LoginProvider } from './steps'
+import type { PasswordLoginConfig } from './types'
 
-// Everything that reads the declarative `PasswordLoginConfig` lives in this file, so that a preset which writes its
-// steps directly (Axiom) ships none of it. `this` = the flow, which inherits the config.
+// Everything that reads the declarative `PasswordLoginConfig` lives here (and in generic-checks.ts), so that a preset
+// which writes its steps directly (Axiom) ships none of it.
 
-/** The generic flow's steps: the config (package name resolved) plus the step functions below. */
-type GenericSteps = LoginSteps & PasswordLoginConfig
+/** A generic strategy's fields: the account's values, the settings read from its config, and the config itself. */
+export interface GenericFields extends LoginFields {
+  readonly config: PasswordLoginConfig
+}
+
+/** `name` and `packageName` (the default prefix when the config has none), for messages. */
+const labelOf = (config: PasswordLoginConfig) => ({ name: config.name, packageName: config.packageName ?? PACKAGE_NAME })
 
 /** A step's request from its config: URL, method, retry, its headers, then `headers`/`cookies` given here. */
 function stepRequest(
@@ -22,48 +29,62 @@ function stepRequest(
   return { url: step.url, method: step.method, json, headers: { ...step.headers, ...headers }, cookies: { ...cookies }, retry: step.retry }
 }
 
-function loginRequest(this: GenericSteps, input: LoginBodyInput): FlowRequest {
-  return stepRequest(this.login, this.login.body ? this.login.body(input) : input)
-}
+/** The steps of the generic style, shared by every generic strategy: each reads the strategy's config. */
+const GENERIC_STEPS: Pick<LoginProvider<GenericFields>, 'loginRequest' | 'otpTokenOf' | 'otpRequest' | 'tokensOf' | 'attachTokens' | 'toError'> = {
+  loginRequest: (input, { config }) => stepRequest(config.login, config.login.body ? config.login.body(input) : input),
 
-function otpTokenOf(this: GenericSteps, response: FlowResponse): string | undefined {
-  const location = this.login.otpToken
-  const otpToken = pickToken(response, location, this, this.sentAsCookies.otp)
-  if (otpToken && !this.otpStep) {
-    throw new ResponseShapeError(`${this.packageName}: ${this.name} asked for a one-time code; configure otpStep.`, {
-      provider: this.name,
-      field: describeLocation(location),
-      status: response.status,
+  otpTokenOf(response, { config, settings }) {
+    const location = config.login.otpToken
+    const label = labelOf(config)
+    const otpToken = pickToken(response, location, label, settings.sentAsCookies.otp)
+    if (otpToken && !config.otpStep) {
+      throw new ResponseShapeError(
+        `${label.packageName}: ${label.name} asked for a one-time code but no otpStep is configured — add otpStep: { url, … } to the config.`,
+        { provider: label.name, field: describeLocation(location), status: response.status },
+      )
+    }
+    return otpToken
+  },
+
+  otpRequest(input, { config }) {
+    const step = config.otpStep!
+    return stepRequest(
+      step,
+      step.body ? step.body(input) : { email: input.email, code: input.code },
+      step.otpTokenHeader && { [step.otpTokenHeader]: input.otpToken },
+      step.otpTokenCookie && { [step.otpTokenCookie]: input.otpToken },
+    )
+  },
+
+  /** The tokens as `config.tokens` says, with the expiry from its expiry fields when present. */
+  tokensOf(response, ctx, step, { config, settings }) {
+    const { access, refresh, expiresInField, expiresAtField } = config.tokens
+    const tokens = readTokens(response, labelOf(config), step, access, refresh, settings.sentAsCookies)
+    const body = fieldsOf(response)
+    const expiresIn = expiresInField ? body[expiresInField] : undefined
+    tokens.expiresAt = ctx.expiry({
+      expiresInSeconds: typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : undefined,
+      expiresAt: (expiresAtField ? body[expiresAtField] : undefined) as string | number | undefined,
     })
-  }
-  return otpToken
+    return tokens
+  },
+
+  attachTokens(tokens, headers, cookies, { config }) {
+    const attach = config.attach
+    if (attach.as === 'cookies') {
+      cookies[attach.access] = tokens.accessToken
+      if (attach.refresh) cookies[attach.refresh] = tokens.refreshToken
+    } else if (attach.as === 'header') {
+      headers.set(attach.header ?? 'Authorization', attach.scheme === '' ? tokens.accessToken : `${attach.scheme ?? 'Bearer'} ${tokens.accessToken}`)
+    }
+  },
+
+  toError: (response, { config }) => config.toError?.(response),
 }
 
-function otpRequest(this: GenericSteps, input: OtpBodyInput): FlowRequest {
-  const step = this.otpStep!
-  return stepRequest(
-    step,
-    step.body ? step.body(input) : { email: input.email, code: input.code },
-    step.otpTokenHeader && { [step.otpTokenHeader]: input.otpToken },
-    step.otpTokenCookie && { [step.otpTokenCookie]: input.otpToken },
-  )
-}
-
-/** The tokens as `config.tokens` says, with the expiry from its expiry fields when present. */
-function tokensOf(this: GenericSteps, response: FlowResponse, ctx: FlowContext, step: string): TokenSet {
-  const { access, refresh, expiresInField, expiresAtField } = this.tokens
-  const tokens = readTokens(response, this, step, access, refresh, this.sentAsCookies)
-  const body = fieldsOf(response)
-  const expiresIn = expiresInField ? body[expiresInField] : undefined
-  tokens.expiresAt = ctx.expiry({
-    expiresInSeconds: typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : undefined,
-    expiresAt: (expiresAtField ? body[expiresAtField] : undefined) as string | number | undefined,
-  })
-  return tokens
-}
-
-function refreshRequest(this: GenericSteps, tokens: TokenSet, token: string): FlowRequest {
-  const step = this.refresh!
+/** The refresh call, as `config.refresh.send` says (only for configs with a refresh step). */
+const refreshRequest: NonNullable<LoginProvider<GenericFields>['refreshRequest']> = (tokens, token, { config }) => {
+  const step = config.refresh!
   const send = step.send ?? { as: 'json', field: 'refreshToken' }
   return stepRequest(
     step,
@@ -73,63 +94,70 @@ function refreshRequest(this: GenericSteps, tokens: TokenSet, token: string): Fl
   )
 }
 
-function attachTokens(this: GenericSteps, tokens: TokenSet, headers: Headers, cookies: Record<string, string | undefined>): void {
-  const attach = this.attach
-  if (attach.as === 'cookies') {
-    cookies[attach.access] = tokens.accessToken
-    if (attach.refresh) cookies[attach.refresh] = tokens.refreshToken
-  } else if (attach.as === 'header') {
-    headers.set(attach.header ?? 'Authorization', attach.scheme === '' ? tokens.accessToken : `${attach.scheme ?? 'Bearer'} ${tokens.accessToken}`)
-  }
-}
-
-/**
- * Checks every cookie the config names or sets (a `ConfigError` naming the option: nothing is ever sent) and says
- * which tokens go into a `Cookie` header, so those are checked as cookie values when they are read.
- */
-function cookiesOf(config: PasswordLoginConfig, label: { name: string; packageName: string }): SentAsCookies {
-  const { attach, otpStep } = config
-  const send = config.refresh?.send
-  for (const [name, value] of Object.entries(config.extraCookies ?? {})) {
-    checkCookieName(name, 'extraCookies', label)
-    checkCookieOption(value, `extraCookies.${name}`, label, 'pass the value exactly as the cookie holds it, or leave it out')
-  }
-  const names: Array<[string | undefined, string]> = [
-    [attach.as === 'cookies' ? attach.access : undefined, 'attach.access'],
-    [attach.as === 'cookies' ? attach.refresh : undefined, 'attach.refresh'],
-    [send?.as === 'cookies' ? send.access : undefined, 'refresh.send.access'],
-    [send?.as === 'cookies' ? send.refresh : undefined, 'refresh.send.refresh'],
-    [otpStep?.otpTokenCookie, 'otpStep.otpTokenCookie'],
-  ]
-  for (const [name, field] of names) if (name !== undefined) checkCookieName(name, field, label)
+/** The generic provider of one config: its constants, and the shared steps that read each strategy's config. */
+export function genericProvider(config: PasswordLoginConfig, packageName: string): LoginProvider<GenericFields> {
   return {
-    access: attach.as === 'cookies' || (send?.as === 'cookies' && send.access !== undefined),
-    refresh: (attach.as === 'cookies' && attach.refresh !== undefined) || send?.as === 'cookies',
-    otp: otpStep?.otpTokenCookie !== undefined,
+    name: config.name,
+    packageName,
+    refreshWindow: config.defaultRefreshWindow && { ...config.defaultRefreshWindow },
+    credentialHeaders: config.credentialHeaders && [...config.credentialHeaders],
+    ...GENERIC_STEPS,
+    refreshRequest: config.refresh && refreshRequest,
   }
 }
 
 /**
- * Builds the declarative `AuthFlow` of the password-login style from its config: login (+ one-time code),
- * refresh, optional server logout, and how tokens are attached. `createSession(flow, options)` runs it.
+ * One `defineFlow` per kind of generic provider — the constants a flow's prototype holds (name, message prefix,
+ * refresh window, credential headers, whether it refreshes) — so many accounts of one provider share their methods.
+ */
+const genericFlows = new Map<string, (fields: GenericFields) => DefinedFlow<GenericFields>>()
+
+export function genericFlow(config: PasswordLoginConfig, packageName: string): (fields: GenericFields) => DefinedFlow<GenericFields> {
+  const provider = genericProvider(config, packageName)
+  const key = JSON.stringify([provider.name, packageName, provider.refreshWindow ?? null, provider.credentialHeaders ?? null, config.refresh !== undefined])
+  let make = genericFlows.get(key)
+  if (!make) {
+    make = defineFlow(loginFlowSpec(provider))
+    genericFlows.set(key, make)
+  }
+  return make
+}
+
+/**
+ * Builds the declarative `AuthFlow` of the password-login style from its config: login (+ one-time code), refresh,
+ * optional server logout, and how tokens are attached. `createSession(flow, options)` runs it. Every option is
+ * checked here (a `ConfigError` naming it): nothing is sent with a bad header, cookie or URL.
  */
 export function createPasswordLoginFlow(config: PasswordLoginConfig): AuthFlow {
-  const authURLs = [config.login.url, config.otpStep?.url, config.refresh?.url, config.logoutStep?.url]
-  // A step URL that does not resolve against baseURL fails here (a TypeError), not on the first 401.
-  for (const url of authURLs) if (url) new URL(url, config.baseURL)
-  const packageName = config.packageName ?? PACKAGE_NAME
-  const steps: GenericSteps = {
-    ...config,
-    packageName,
-    sentAsCookies: cookiesOf(config, { name: config.name, packageName }),
-    otpRequired: config.otpStep?.required,
-    authURLs,
-    loginRequest,
-    otpTokenOf,
-    otpRequest,
-    tokensOf,
-    refreshRequest: config.refresh && refreshRequest,
-    attachTokens,
-  }
-  return loginFlow(steps)
+  const label = labelOf(config)
+  const sentAsCookies = checkConfig(config, label)
+  return genericFlow(
+    config,
+    label.packageName,
+  )({
+    baseURL: config.baseURL,
+    // No email: no name for the account, so the engine keys the store by a fingerprint of the secrets.
+    identity: config.email?.trim().toLowerCase() || undefined,
+    secrets: [config.password, ...Object.values(config.extraCookies ?? {})],
+    // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
+    // `otp` callback such a login stops with OtpRequiredError before anything is sent, which tells the user the fix.
+    canAcquire: Boolean(config.email && config.password),
+    authOrigins: config.authOrigins,
+    settings: {
+      authURLs: [config.login.url, config.otpStep?.url, config.refresh?.url],
+      authHeaders: config.authHeaders,
+      requestHeaders: config.requestHeaders,
+      otpRequired: config.otpStep?.required,
+      encodePassword: config.encodePassword,
+      otpHelp: config.otpHelp,
+      credentialsHelp: config.credentialsHelp,
+      sentAsCookies,
+    },
+    email: config.email,
+    password: config.password,
+    otp: config.otp,
+    extraCookies: config.extraCookies,
+    logoutStep: config.logoutStep,
+    config,
+  })
 }

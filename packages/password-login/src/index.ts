@@ -15,6 +15,6 @@ export type {
   TokenResponseConfig,
 } from './types'
 export { createAxiomAuth, AXIOM_HOSTS, AXIOM_REFRESH_BEFORE_EXPIRY_MS, AXIOM_WEB_ORIGIN } from './presets/axiom'
-export type { AxiomAuth, AxiomAuthExtras, AxiomAuthOptions } from './presets/axiom'
+export type { AxiomAuth, AxiomAuthOptions } from './presets/axiom'
 export { axiomPasswordHash, AXIOM_PASSWORD_ITERATIONS, AXIOM_PASSWORD_KEY_BYTES, AXIOM_PASSWORD_SALT_HEX } from './presets/axiom-password'
 export { AxiomTurnstileRequiredError, AXIOM_TOKEN_IMPORT_HELP } from './presets/axiom-errors'

@@ -19,17 +19,27 @@ export function fieldsOf(response: FlowResponse): Record<string, unknown> {
   return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {}
 }
 
+/** What a token may hold: visible ASCII, no spaces (a `Bearer` token, a cookie value, a header value as is). */
+const TOKEN = /^[\x21-\x7e]+$/
+
 /**
  * Reads a token from a response: the named cookies first, then the named top-level JSON fields.
- * Returns undefined when none is present; a present field of the wrong type is a `ResponseShapeError`. With
+ * Returns undefined when none is present; a present field of the wrong type, or a token with spaces, control or
+ * non-ASCII characters, is a `ResponseShapeError`. With
  * `cookie` (the token is sent back in a `Cookie` header), a value that is not RFC 6265 cookie-octets is a
  * `ResponseShapeError` too, so it is never sent.
  */
 export function pickToken(response: FlowResponse, location: TokenLocation | undefined, label: Label, cookie?: boolean): string | undefined {
   const checked = (value: string, field: string) => {
-    if (cookie && !isCookieValue(value)) {
+    const problem =
+      cookie && !isCookieValue(value)
+        ? `that is not a valid cookie value (${COOKIE_VALUE_RULE}), so it can't be sent back`
+        : TOKEN.test(value)
+          ? ''
+          : 'with spaces, control or non-ASCII characters, which no header can carry as is'
+    if (problem) {
       throw new ResponseShapeError(
-        `${label.packageName}: ${label.name} sent a token in "${field}" that is not a valid cookie value (${COOKIE_VALUE_RULE}), so it can't be sent back; it was not used — please report this API change.`,
+        `${label.packageName}: ${label.name} sent a token in "${field}" ${problem}; it was not used. The provider may have changed its API — please report it.`,
         { provider: label.name, field, status: response.status },
       )
     }
@@ -42,7 +52,7 @@ export function pickToken(response: FlowResponse, location: TokenLocation | unde
     if (value === undefined || value === null || value === '') continue
     if (typeof value !== 'string') {
       throw new ResponseShapeError(
-        `${label.packageName}: ${label.name} sent a ${typeof value} in field "${field}", not a token string; please report this API change.`,
+        `${label.packageName}: ${label.name} answered a ${typeof value} in field "${field}" where a token string was expected; it was not used. The provider may have changed its API — please report it.`,
         { provider: label.name, field, status: response.status },
       )
     }
@@ -76,7 +86,7 @@ export function readTokens(
   const accessToken = pickToken(response, access, label, cookies.access)
   if (!accessToken) {
     throw new ResponseShapeError(
-      `${label.packageName}: no access token in the ${label.name} ${step} response (looked for ${describeLocation(access)}); please report this API change.`,
+      `${label.packageName}: the ${label.name} ${step} response carried no access token (looked for ${describeLocation(access)}). The provider may have changed its API — please report it.`,
       { provider: label.name, field: access.fields?.[0] ?? access.cookies?.[0] ?? '', status: response.status },
     )
   }

@@ -128,6 +128,15 @@ export interface PasswordLoginConfig extends SessionOptions {
   email?: string
   /** Plain password. Secret: held in memory only, redacted everywhere. */
   password?: string
+  /**
+   * Key under which this account's tokens are stored. Default: `<name>:<email>`, or a fingerprint of the secrets when
+   * there is no email.
+   *
+   * Session-only mode: with no credentials configured (no `email` + `password`) and an explicit `storeKey`, the
+   * strategy uses the session stored under that key (saved by another process or a CLI login) and refreshes it, but
+   * never logs in; when the session is gone it fails with a `TokenExpiredError` saying how to get a new one.
+   */
+  storeKey?: string
   /** Encodes the password before it is sent (e.g. a client-side hash). Run once per instance, on the first login. */
   encodePassword?: (password: string) => Promise<string>
   /** Returns the one-time code (from a prompt, an inbox …). Without it, a code-requiring login is `OtpRequiredError`. */

@@ -100,7 +100,7 @@ describe('Axiom token import and environment', () => {
     // A "browser session": tokens obtained by another client, as if copied from the axiom.trade cookies.
     const store = new MemoryTokenStore()
     const other = axiomAuthFor(emu, { store })
-    await other.ensureValidAuthentication()
+    await other.ensureValid()
     const saved = await store.get(await other.storeKey())
     browser = { accessToken: saved!.accessToken, refreshToken: saved!.refreshToken! }
     other.dispose()

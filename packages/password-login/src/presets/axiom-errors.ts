@@ -13,12 +13,15 @@ export const AXIOM_TOKEN_IMPORT_HELP =
 export class AxiomTurnstileRequiredError extends ProviderError {
   override name = 'AxiomTurnstileRequiredError'
   constructor(options: AuthErrorOptions = {}) {
-    super(`${PACKAGE_NAME}: Axiom requires a Cloudflare Turnstile token: pass { turnstileToken } solved in a browser. ${AXIOM_TOKEN_IMPORT_HELP}`, {
-      provider: 'axiom',
-      providerCode: 'TURNSTILE_REQUIRED',
-      ...options,
-      code: 'TURNSTILE_REQUIRED',
-    })
+    super(
+      `${PACKAGE_NAME}: Axiom requires a Cloudflare Turnstile token to log in with a password — pass { turnstileToken } (solved in a browser on axiom.trade). ${AXIOM_TOKEN_IMPORT_HELP}`,
+      {
+        provider: 'axiom',
+        providerCode: 'TURNSTILE_REQUIRED',
+        ...options,
+        code: 'TURNSTILE_REQUIRED',
+      },
+    )
   }
 }
 
@@ -34,11 +37,14 @@ export function axiomToError({ status, data, during }: { status: number; data: u
   const options = { provider: 'axiom', status }
   if (/turnstile token is required/i.test(message)) return new AxiomTurnstileRequiredError({ status })
   if (/invalid email or password/i.test(message)) {
-    return new InvalidCredentialsError(`${PACKAGE_NAME}: Axiom rejected the email or password (HTTP ${status}); check AXIOM_EMAIL and AXIOM_PASSWORD.`, options)
+    return new InvalidCredentialsError(
+      `${PACKAGE_NAME}: Axiom rejected the email or password (HTTP ${status}) — check the email and password options (or AXIOM_EMAIL and AXIOM_PASSWORD).`,
+      options,
+    )
   }
   if (/otp|code/i.test(message) && status >= 400 && status < 500) {
     return new InvalidCredentialsError(
-      `${PACKAGE_NAME}: Axiom rejected the one-time code (HTTP ${status}: ${message}); log in again with the newest code.`,
+      `${PACKAGE_NAME}: Axiom rejected the one-time code (HTTP ${status}: ${message}) — log in again and enter the newest code from the login email.`,
       options,
     )
   }

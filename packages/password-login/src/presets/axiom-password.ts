@@ -18,9 +18,12 @@ export const AXIOM_PASSWORD_KEY_BYTES = 32
 export async function axiomPasswordHash(password: string): Promise<string> {
   const subtle = globalThis.crypto?.subtle
   if (!subtle) {
-    throw new ConfigError(`${PACKAGE_NAME}: crypto.subtle is missing; use Node 20+ or a runtime with Web Crypto.`, {
-      provider: 'axiom',
-    })
+    throw new ConfigError(
+      `${PACKAGE_NAME}: Web Crypto (crypto.subtle) is not available in this runtime, so the Axiom password cannot be hashed — use Node 20+ or a runtime with Web Crypto, or import tokens with setTokens().`,
+      {
+        provider: 'axiom',
+      },
+    )
   }
   const key = await subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits'])
   const salt = Uint8Array.from(AXIOM_PASSWORD_SALT_HEX.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16))

@@ -102,7 +102,7 @@ describe('Axiom sessions persisted in a file store', () => {
 
     it('refreshing through the same file store at the same moment → exactly one refresh on the emulator', async () => {
       const seed = axiomAuthFor(emu, { store: createFileTokenStore({ dir, key }) })
-      await seed.ensureValidAuthentication()
+      await seed.ensureValid()
       seed.dispose()
       // Both children start past the must-refresh point (10 s before expiry): each must refresh before answering.
       emu.clock.advance(960_000 - 10_000)

@@ -13,7 +13,7 @@ it('the background timer refreshes 2 minutes before the 960 s token expires, wit
   const { email, password } = emu.credentials
   const auth = createAxiomAuth({ baseURL: emu.url, email, password, otp: async () => emu.inbox.latestCode(email)!, env: false })
   try {
-    await auth.ensureValidAuthentication()
+    await auth.ensureValid()
     const expiresAt = auth.expiresAt!
     expect(expiresAt - Date.now()).toBeGreaterThan(950_000)
     const refreshed = new Promise<{ background: boolean; at: number }>((resolve) => auth.on('refresh', resolve))

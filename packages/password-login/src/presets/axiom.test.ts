@@ -1,8 +1,8 @@
-import { InvalidCredentialsError, MemoryTokenStore } from '@authmux/core'
+import { InvalidCredentialsError, MemoryTokenStore, TokenExpiredError } from '@authmux/core'
 import type { AxiomEmulator } from '@authmux/testkit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { axiomAuthFor, startAxiom } from './axiom.fixtures'
-import type { AxiomAuth } from './axiom'
+import { type AxiomAuth, createAxiomAuth } from './axiom'
 
 const ACCESS_LIFETIME_MS = 960_000
 
@@ -54,13 +54,13 @@ describe('createAxiomAuth against the Axiom emulator', () => {
     const headers = await auth.getHeaders({ url: '/user/info' })
     expect(headers.cookie).toMatch(/^auth-access-token=[^;]+; auth-refresh-token=[^;]+$/)
     expect(auth.expiresAt).toBe(emu.clock.now() + ACCESS_LIFETIME_MS)
-    expect(auth.needsRefresh).toBe(false)
+    expect(auth.status().state).toBe('valid')
     expect(await auth.hasSavedTokens()).toBe(true)
   })
 
   it('refreshes in the background before the 960 s token expires, without waiting the caller', async () => {
     auth = axiomAuthFor(emu)
-    await auth.ensureValidAuthentication()
+    await auth.ensureValid()
     const firstToken = auth.accessToken
     const firstExpiry = auth.expiresAt!
 
@@ -68,11 +68,11 @@ describe('createAxiomAuth against the Axiom emulator', () => {
     emu.clock.advance(13 * 60_000)
     await auth.fetch('/user/info')
     expect(emu.stats.get().refreshes).toBe(0)
-    expect(auth.needsRefresh).toBe(false)
+    expect(auth.status().state).toBe('valid')
 
     // 90 s before expiry: inside the window. The request goes out with the still-valid token; a refresh runs behind it.
     emu.clock.set(firstExpiry - 90_000)
-    expect(auth.needsRefresh).toBe(true)
+    expect(auth.status().state).toBe('expiring')
     const refreshed = new Promise((resolve) => auth!.on('refresh', resolve))
     await auth.fetch('/user/info')
     await refreshed
@@ -110,7 +110,7 @@ describe('createAxiomAuth against the Axiom emulator', () => {
 
   it('renews and replays once when a request gets a 401 (token revoked server-side)', async () => {
     auth = axiomAuthFor(emu)
-    await auth.ensureValidAuthentication()
+    await auth.ensureValid()
     emu.revokeToken(auth.accessToken!)
     const me = await auth.fetch<{ email: string }>('/user/info')
     expect(me.email).toBe(emu.credentials.email)
@@ -122,7 +122,7 @@ describe('createAxiomAuth against the Axiom emulator', () => {
   it('keeps the old refresh token when the refresh response has none, and adopts a rotated one', async () => {
     const store = new MemoryTokenStore()
     auth = axiomAuthFor(emu, { store })
-    await auth.ensureValidAuthentication()
+    await auth.ensureValid()
     const key = await auth.storeKey()
     const first = await store.get(key)
     await auth.refresh()
@@ -141,7 +141,7 @@ describe('createAxiomAuth against the Axiom emulator', () => {
     await emu.close()
     emu = await startAxiom({ echoTokensInBody: true })
     auth = axiomAuthFor(emu)
-    await auth.ensureValidAuthentication()
+    await auth.ensureValid()
     await auth.refresh()
     expect(await auth.fetch<{ email: string }>('/user/info')).toMatchObject({ email: emu.credentials.email })
   })
@@ -159,16 +159,34 @@ describe('createAxiomAuth against the Axiom emulator', () => {
   it('logout() is local: memory and store cleared, no server call', async () => {
     const store = new MemoryTokenStore()
     auth = axiomAuthFor(emu, { store })
-    await auth.ensureValidAuthentication()
+    await auth.ensureValid()
     await auth.logout()
     expect(auth.status().state).toBe('signed-out')
     expect(await auth.hasSavedTokens()).toBe(false)
     expect(emu.requests.list({ path: '/auth/logout' })).toHaveLength(0)
   })
 
+  it('session-only mode: no credentials + an explicit storeKey uses the stored session and never logs in', async () => {
+    const store = new MemoryTokenStore()
+    const owner = axiomAuthFor(emu, { store, storeKey: 'axiom:bot-1' })
+    await owner.ensureValid()
+    owner.dispose()
+    emu.clock.advance(960_000 - 10_000) // past the must-refresh point: the stored session is refreshed, not replaced
+    auth = createAxiomAuth({ baseURL: emu.url, store, storeKey: 'axiom:bot-1', now: () => emu.clock.now(), env: false })
+    expect(await auth.hasSavedTokens()).toBe(true)
+    expect(await auth.fetch<{ email: string }>('/user/info')).toMatchObject({ email: emu.credentials.email })
+    expect(emu.stats.get()).toMatchObject({ logins: 1, refreshes: 1 })
+
+    await auth.logout()
+    const error = await auth.fetch('/user/info').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TokenExpiredError)
+    expect((error as Error).message).toContain('authmux login axiom')
+    expect(emu.stats.get().logins).toBe(1)
+  })
+
   it('serverLogout: true also calls /auth/logout with the cookies, which ends the session server-side', async () => {
     auth = axiomAuthFor(emu, { serverLogout: true })
-    await auth.ensureValidAuthentication()
+    await auth.ensureValid()
     const token = auth.accessToken!
     await auth.logout()
     expect(emu.requests.list({ path: '/auth/logout' })).toMatchObject([{ status: 200, credential: 'cookie' }])

@@ -1,108 +1,26 @@
-import { ConfigError, createSession, MemoryTokenStore, readEnv } from '@authmux/core'
-import type { Session, SessionOptions, TokenSet } from '@authmux/core'
+import { ConfigError, createSession, MemoryTokenStore } from '@authmux/core'
+import type { Session, SessionOptions } from '@authmux/core'
+import { extendSession, optionOrEnv } from '@authmux/core/provider'
 import { checkCookieOption } from '../cookie-value'
-import { loginFlow, PACKAGE_NAME } from '../flow'
-import { pickToken, readTokens } from '../read-tokens'
-import type { LoginSteps } from '../steps'
-import { axiomPasswordHash } from './axiom-password'
-import { AXIOM_TOKEN_IMPORT_HELP, axiomToError } from './axiom-errors'
+import { PACKAGE_NAME } from '../flow'
+import {
+  AXIOM_AUTH_ORIGINS,
+  AXIOM_HOSTS,
+  AXIOM_LABEL,
+  AXIOM_LOGIN_URLS,
+  AXIOM_LOGOUT_STEP,
+  AXIOM_SETTINGS,
+  axiomFlow,
+  ONE_ORIGIN_LOGIN_URLS,
+} from './axiom-flow'
 
-/** Axiom's web origin, sent as `Origin` and in `Referer`. */
-export const AXIOM_WEB_ORIGIN = 'https://axiom.trade'
-
-/** Default hosts, as the official Python SDK uses them. */
-export const AXIOM_HOSTS = {
-  /** Ordinary API requests and the refresh call. */
-  api: 'https://api.axiom.trade',
-  /** Login step 1 (`/login-password-v2`). */
-  login: 'https://api6.axiom.trade',
-  /** Login step 2 (`/login-otp`). */
-  otp: 'https://api3.axiom.trade',
-} as const
-
-/** Access tokens live 960 s; refresh this long before expiry. */
-export const AXIOM_REFRESH_BEFORE_EXPIRY_MS = 2 * 60_000
-
-const AXIOM_CREDENTIALS_HELP = 'Pass { email, password, otp } or set AXIOM_EMAIL and AXIOM_PASSWORD.'
-const AXIOM_OTP_HELP = `Or run \`authmux login axiom\` once and share its store. ${AXIOM_TOKEN_IMPORT_HELP}`
-
-/** Axiom's cookies: the two tokens (sent back by the refresh call and on every request) and the login step's token. */
-const ACCESS_COOKIE = 'auth-access-token'
-const REFRESH_COOKIE = 'auth-refresh-token'
-const OTP_COOKIE = 'auth-otp-login-token'
-
-/** Where Axiom's tokens come back: its cookies, or body fields (accepted too). */
-const ACCESS_TOKEN = { cookies: [ACCESS_COOKIE], fields: ['accessToken', ACCESS_COOKIE, 'access_token'] }
-const REFRESH_TOKEN = { cookies: [REFRESH_COOKIE], fields: ['refreshToken', REFRESH_COOKIE, 'refresh_token'] }
-const OTP_TOKEN = { cookies: [OTP_COOKIE], fields: ['otpJwtToken'] }
-
-/** Who is speaking, in error messages. */
-const AXIOM_LABEL = { name: 'axiom', packageName: PACKAGE_NAME }
-
-/** Every Axiom token travels back in a `Cookie` header, so each must be a cookie value. */
-const SENT_AS_COOKIES = { access: true, refresh: true, otp: true }
-
-/** Both tokens as Axiom's cookies. */
-const tokenCookies = (tokens: TokenSet) => ({ [ACCESS_COOKIE]: tokens.accessToken, [REFRESH_COOKIE]: tokens.refreshToken })
-
-/** What an Axiom strategy's steps need from its resolved options. */
-type AxiomStepsInput = Pick<LoginSteps, 'email' | 'password' | 'otp' | 'extraCookies'> & { turnstileToken?: string; serverLogout?: boolean }
-
-/** An Axiom strategy's steps, written directly (no declarative config): `base` is one origin for all, else Axiom's hosts. */
-function axiomSteps(base: string | undefined, input: AxiomStepsInput): LoginSteps {
-  const api = base ?? AXIOM_HOSTS.api
-  const loginURL = `${base ?? AXIOM_HOSTS.login}/login-password-v2`
-  const otpURL = `${base ?? AXIOM_HOSTS.otp}/login-otp`
-  const refreshURL = `${api}/refresh-access-token`
-  const logoutStep = input.serverLogout ? { url: `${api}/auth/logout` } : undefined
-  const turnstileToken = input.turnstileToken
-  return {
-    ...input,
-    name: 'axiom',
-    packageName: PACKAGE_NAME,
-    baseURL: api,
-    authOrigins: base ? undefined : [AXIOM_HOSTS.login, AXIOM_HOSTS.otp],
-    encodePassword: axiomPasswordHash,
-    otpRequired: true,
-    authHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/` },
-    requestHeaders: { Origin: AXIOM_WEB_ORIGIN, Referer: `${AXIOM_WEB_ORIGIN}/discover` },
-    authURLs: [loginURL, otpURL, refreshURL, logoutStep?.url],
-    logoutStep,
-    // Axiom answers a wrong password with HTTP 500, and every attempt emails a code: never retry steps 1 and 2.
-    loginRequest: ({ email, password }) => ({
-      url: loginURL,
-      json: { email, b64Password: password, ...(turnstileToken && { turnstileToken }) },
-      retry: false,
-    }),
-    otpTokenOf(response) {
-      return pickToken(response, OTP_TOKEN, this, true)
-    },
-    otpRequest: ({ code, email, password, otpToken }) => ({
-      url: otpURL,
-      json: { code, email, b64Password: password },
-      cookies: { [OTP_COOKIE]: otpToken },
-      retry: false,
-    }),
-    tokensOf(response, _ctx, step) {
-      return readTokens(response, this, step, ACCESS_TOKEN, REFRESH_TOKEN, SENT_AS_COOKIES)
-    },
-    refreshRequest: (tokens) => ({ url: refreshURL, cookies: tokenCookies(tokens) }),
-    sentAsCookies: SENT_AS_COOKIES,
-    attachTokens: (tokens, _headers, cookies) => Object.assign(cookies, tokenCookies(tokens)),
-    defaultRefreshWindow: { beforeExpiryMs: AXIOM_REFRESH_BEFORE_EXPIRY_MS },
-    toError: axiomToError,
-    otpHelp: AXIOM_OTP_HELP,
-    // Inherited by the flow: appended by the engine to its signed-out errors (no credentials, or the refresh token was refused).
-    loginHint: `${AXIOM_CREDENTIALS_HELP} ${AXIOM_OTP_HELP}`,
-    credentialsHelp: AXIOM_CREDENTIALS_HELP,
-  }
-}
+export { AXIOM_HOSTS, AXIOM_REFRESH_BEFORE_EXPIRY_MS, AXIOM_WEB_ORIGIN } from './axiom-flow'
 
 /** Options of `createAxiomAuth`. Every `SessionOptions` field (store, refreshWindow, logger, now …) is accepted too. */
 export interface AxiomAuthOptions extends SessionOptions {
   /** Account email. Default: env `AXIOM_EMAIL`. Not secret; names the stored session (`axiom:<email>`). */
   email?: string
-  /** Account password. Default: env `AXIOM_PASSWORD`. Held in memory only; only its PBKDF2 hash is sent. */
+  /** Account password. Default: env `AXIOM_PASSWORD` (kept exactly as given: not trimmed). Held in memory only; only its PBKDF2 hash is sent. */
   password?: string
   /**
    * Returns the 6-digit code Axiom emails on every login (prompt, IMAP reader …). Without it a password login is
@@ -111,91 +29,114 @@ export interface AxiomAuthOptions extends SessionOptions {
   otp?: () => Promise<string>
   /** A Cloudflare Turnstile token solved in a browser, sent with login step 1 when Axiom demands one. Secret. */
   turnstileToken?: string
-  /** An `auth-access-token` copied from a browser session. Default: env `AXIOM_ACCESS_TOKEN`. */
+  /** An `auth-access-token` copied from a browser session. Default: env `AXIOM_ACCESS_TOKEN`. Secret. */
   accessToken?: string
-  /** An `auth-refresh-token` copied from a browser session. Default: env `AXIOM_REFRESH_TOKEN`. */
+  /** An `auth-refresh-token` copied from a browser session. Default: env `AXIOM_REFRESH_TOKEN`. Secret. */
   refreshToken?: string
   /** Cloudflare `cf_clearance` cookie sent with every call. Default: env `CF_CLEARANCE`. Secret. */
   cfClearance?: string
   /**
-   * One origin for every step and every request (an emulator, a proxy). Default: Axiom's per-step hosts
-   * (login on api6, code on api3, refresh and requests on api.axiom.trade).
+   * One origin for every step and every request (an emulator, a proxy); steps go below its path. Default: Axiom's
+   * per-step hosts (login on api6, code on api3, refresh and requests on api.axiom.trade).
    */
   baseURL?: string
+  /**
+   * Key under which this account's tokens are stored. Default: `axiom:<email>`, or a fingerprint of the imported
+   * tokens when there is no email.
+   *
+   * Session-only mode: with no credentials configured (no `email` + `password`, in the options or the environment)
+   * and an explicit `storeKey`, the strategy uses the session stored under that key (saved by `authmux login axiom`
+   * or another process) and refreshes it, but never logs in; when the session is gone it fails with a
+   * `TokenExpiredError` saying how to get a new one.
+   */
+  storeKey?: string
   /**
    * Also call `POST /auth/logout` on `logout()`. Default false: like the official SDK, logout is local only
    * (memory cleared, stored tokens deleted); Axiom's web client never calls that endpoint.
    */
   serverLogout?: boolean
-  /** Read `AXIOM_*` and `CF_CLEARANCE` environment variables for options not given. Default true. */
-  env?: boolean
+  /**
+   * Where `AXIOM_EMAIL`, `AXIOM_PASSWORD`, `AXIOM_ACCESS_TOKEN`, `AXIOM_REFRESH_TOKEN` and `CF_CLEARANCE` are read for
+   * options not given: default the process environment; a map to read instead; `false` to read none.
+   */
+  env?: Record<string, string | undefined> | false
 }
 
-/** What `createAxiomAuth` adds to the engine's `Session` (names follow the Python `axiomtradeapi` SDK). */
-export interface AxiomAuthExtras {
-  /** Logs in or refreshes when needed (`auth_manager.ensure_valid_authentication()`). */
-  ensureValidAuthentication(): Promise<void>
-  /** True when there is no token or it is inside the refresh window (`auth_manager.needs_refresh`). */
-  readonly needsRefresh: boolean
-  /** True when the store holds tokens for this account (`auth_manager.has_saved_tokens()`). */
+/** An Axiom strategy: the engine's `Session`, plus a look into the store. */
+export interface AxiomAuth extends Session {
+  /** True when the store holds tokens for this account (`auth_manager.has_saved_tokens()` in the Python SDK). */
   hasSavedTokens(): Promise<boolean>
 }
 
-/** An Axiom strategy: the engine's `Session` plus the `AxiomAuthExtras`. */
-export type AxiomAuth = Session & AxiomAuthExtras
+/** The cookie options and the variables they fall back to: each is sent in the `Cookie` header. */
+const COOKIE_OPTIONS = [
+  ['accessToken', 'AXIOM_ACCESS_TOKEN'],
+  ['refreshToken', 'AXIOM_REFRESH_TOKEN'],
+  ['cfClearance', 'CF_CLEARANCE'],
+] as const
 
 /**
  * Axiom Trade: email + PBKDF2-hashed password, the emailed one-time code, cookie-carried tokens refreshed before
  * the 16-minute access token expires, and import of tokens copied from a browser session.
  */
 export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
-  const orEnv = (value: string | undefined, name: string) => value ?? (options.env === false ? undefined : readEnv(name))
-  const email = orEnv(options.email, 'AXIOM_EMAIL')
-  const password = orEnv(options.password, 'AXIOM_PASSWORD')
-  const accessToken = orEnv(options.accessToken, 'AXIOM_ACCESS_TOKEN')
-  const refreshToken = orEnv(options.refreshToken, 'AXIOM_REFRESH_TOKEN')
-  const cfClearance = orEnv(options.cfClearance, 'CF_CLEARANCE')
-  const { otp, turnstileToken } = options
-  /** A `ConfigError` naming the field and the fix unless `ok`. */
-  const check = (ok: unknown, field: string, fix: string) => {
-    if (!ok) throw new ConfigError(`${PACKAGE_NAME}: ${fix}.`, { provider: 'axiom', field })
+  const { email: emailOption, password: passwordOption, otp, turnstileToken: turnstileOption, env, serverLogout, ...rest } = options
+  // The preset's own options (secrets among them) stay out of the engine's options.
+  const { accessToken: accessOption, refreshToken: refreshOption, cfClearance: cfOption, baseURL: baseOption, ...sessionOptions } = rest
+  const spec = (field: string, envName?: string) => ({ field, envName, env, provider: 'axiom', packageName: PACKAGE_NAME })
+  const email = optionOrEnv(emailOption, spec('email', 'AXIOM_EMAIL'))
+  const password = optionOrEnv(passwordOption, { ...spec('password', 'AXIOM_PASSWORD'), trim: false })
+  const accessToken = optionOrEnv(accessOption, spec('accessToken', 'AXIOM_ACCESS_TOKEN'))
+  const refreshToken = optionOrEnv(refreshOption, spec('refreshToken', 'AXIOM_REFRESH_TOKEN'))
+  const cfClearance = optionOrEnv(cfOption, spec('cfClearance', 'CF_CLEARANCE'))
+  const turnstileToken = optionOrEnv(turnstileOption, spec('turnstileToken'))
+  /** A `ConfigError` naming the field, what is wrong and the fix unless `ok`. */
+  const check = (ok: unknown, field: string, message: string) => {
+    if (!ok) throw new ConfigError(`${PACKAGE_NAME}: ${message}`, { provider: 'axiom', field })
   }
-  check(!password || email, 'email', 'password needs email: pass { email } or set AXIOM_EMAIL')
-  check(!otp || password, 'password', 'otp needs password: pass { password } or set AXIOM_PASSWORD')
-  check(otp === undefined || typeof otp === 'function', 'otp', 'otp must be a function: { otp: async () => code }')
-  check(!refreshToken || accessToken, 'accessToken', 'refreshToken needs accessToken: pass { accessToken } or set AXIOM_ACCESS_TOKEN')
-  // Each is sent in the Cookie header: refused here (naming the option, or the env var it came from), never sent.
-  for (const [value, option, envName] of [
-    [accessToken, 'accessToken', 'AXIOM_ACCESS_TOKEN'],
-    [refreshToken, 'refreshToken', 'AXIOM_REFRESH_TOKEN'],
-    [cfClearance, 'cfClearance', 'CF_CLEARANCE'],
-  ] as const) {
+  check(!password || email, 'email', 'a password was given without an email — pass { email } or set AXIOM_EMAIL.')
+  check(!otp || password, 'password', 'an otp callback was given without a password — pass { password } or set AXIOM_PASSWORD.')
+  check(otp === undefined || typeof otp === 'function', 'otp', 'otp must be a function returning the emailed code: { otp: async () => code }.')
+  check(
+    !refreshToken || accessToken,
+    'accessToken',
+    'a refresh token was given without an access token — pass both { accessToken, refreshToken } or set AXIOM_ACCESS_TOKEN and AXIOM_REFRESH_TOKEN.',
+  )
+  // Each is sent in the Cookie header: refused here (naming the option, or the variable it came from), never sent.
+  const values = { accessToken, refreshToken, cfClearance }
+  for (const [option, envName] of COOKIE_OPTIONS) {
     checkCookieOption(
-      value,
-      options[option] === undefined ? envName : option,
+      values[option],
+      options[option]?.trim() ? option : envName,
       AXIOM_LABEL,
       'copy it exactly as the axiom.trade cookie holds it (browser dev tools → Application → Cookies)',
     )
   }
+  // Checked by the engine with core's rule (assertSecureBaseURL: absolute, https or loopback http unless allowInsecureHttp).
+  const baseURL = baseOption?.replace(/\/+$/, '')
 
-  const store = options.store ?? new MemoryTokenStore()
-  const flow = loginFlow(
-    axiomSteps(options.baseURL?.replace(/\/+$/, ''), {
-      email,
-      password,
-      otp,
-      extraCookies: { cf_clearance: cfClearance },
-      turnstileToken,
-      serverLogout: options.serverLogout,
-    }),
-  )
-  flow.secrets!.push(turnstileToken, accessToken, refreshToken)
-  // The options are also the engine's `SessionOptions` (it reads only those fields and keeps them private). Imported
-  // browser tokens are the engine's `initialTokens`: used while valid, refreshed first when expired.
-  const session = createSession(flow, { ...options, store, ...(accessToken ? { initialTokens: { accessToken, refreshToken } } : {}) })
-  return Object.defineProperties(session, {
-    ensureValidAuthentication: { value: () => session.ensureValid() },
-    needsRefresh: { get: () => session.status().state !== 'valid' },
-    hasSavedTokens: { value: async () => (await store.get(await session.storeKey())) !== undefined },
-  }) as AxiomAuth
+  const flow = axiomFlow({
+    baseURL: baseURL ?? AXIOM_HOSTS.api,
+    // No email: no name for the account, so the engine keys the store by a fingerprint of the secrets.
+    identity: email?.toLowerCase(),
+    secrets: [password, turnstileToken, accessToken, refreshToken, cfClearance],
+    // Credentials configured → the engine may log in (also as the fallback after a rejected refresh). Without an
+    // `otp` callback such a login stops with OtpRequiredError before anything is sent, which tells the user the fix.
+    canAcquire: Boolean(email && password),
+    authOrigins: baseURL === undefined ? AXIOM_AUTH_ORIGINS : undefined,
+    settings: AXIOM_SETTINGS,
+    loginURLs: baseURL === undefined ? AXIOM_LOGIN_URLS : ONE_ORIGIN_LOGIN_URLS,
+    email,
+    password,
+    otp,
+    extraCookies: cfClearance === undefined ? undefined : { cf_clearance: cfClearance },
+    logoutStep: serverLogout ? AXIOM_LOGOUT_STEP : undefined,
+    turnstileToken,
+  })
+  const store = sessionOptions.store ?? new MemoryTokenStore()
+  // Imported browser tokens are the engine's `initialTokens`: used while valid, refreshed first when expired.
+  const session = createSession(flow, { ...sessionOptions, store, ...(accessToken ? { initialTokens: { accessToken, refreshToken } } : {}) })
+  return extendSession(session, {
+    hasSavedTokens: async () => (await store.get(await session.storeKey())) !== undefined,
+  })
 }
