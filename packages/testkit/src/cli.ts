@@ -5,7 +5,7 @@ const USAGE = `Usage: authmux-emulators [--port-base N] [--host HOST] [--axiom-o
 
 Starts the five authmux provider emulators on fixed ports N+1 … N+5
 (axiom, aionmarket, projectx, tradeready, apala; default N = 4100 → 4101 … 4105),
-prints one JSON line { urls, credentials } to stdout and runs until SIGINT/SIGTERM.
+prints one JSON line { urls, streamUrls, credentials } to stdout and runs until SIGINT/SIGTERM.
 Axiom sends its one-time codes to an in-process inbox; to log in to the Axiom emulator from
 another process, pass --axiom-otp-code NNNNNN and every code will be that value.`
 
@@ -48,7 +48,7 @@ function parseArgs(argv: string[]): CliArgs {
 async function main(): Promise<void> {
   const { portBase, host, otpCode } = parseArgs(process.argv.slice(2))
   const emulators = await startEmulators({ portBase, ...(host ? { host } : {}), ...(otpCode ? { axiom: { fixedOtpCode: otpCode } } : {}) })
-  process.stdout.write(`${JSON.stringify({ urls: emulators.urls, credentials: emulators.credentials })}\n`)
+  process.stdout.write(`${JSON.stringify({ urls: emulators.urls, streamUrls: emulators.streamUrls, credentials: emulators.credentials })}\n`)
   let stopping = false
   const stop = () => {
     if (stopping) return

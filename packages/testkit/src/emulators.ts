@@ -10,6 +10,7 @@ import { createProjectXEmulator, type ProjectXControls, type ProjectXCredentials
 import { createTradeReadyEmulator, type TradeReadyControls, type TradeReadyCredentials, type TradeReadyEmulatorOptions } from './providers/tradeready.js'
 import type { RequestLog } from './request-log.js'
 import type { StatsController } from './stats.js'
+import type { DropOptions } from './streams/host.js'
 import { PROVIDERS, type ProviderName } from './types.js'
 
 /** Token lifetimes per provider, in seconds. AionMarket keys do not expire. */
@@ -52,6 +53,21 @@ export interface EmulatorUrls {
   apala: string
 }
 
+/** Realtime endpoints (ws:// for the plain WebSockets, http:// for the SignalR hubs, as their clients take them). */
+export interface EmulatorStreamUrls {
+  /** `ws://127.0.0.1:P/ws/v1` (append `?api_key=…`). */
+  tradeready: string
+  /** `ws://127.0.0.1:P/` (cookie auth). */
+  axiom: string
+  /** `http://127.0.0.1:P/hubs/user` */
+  projectxUser: string
+  /** `http://127.0.0.1:P/hubs/market` */
+  projectxMarket: string
+}
+
+/** The providers with a realtime endpoint. */
+export type StreamProviderName = 'tradeready' | 'axiom' | 'projectx'
+
 /** Demo credentials of every provider. */
 export interface EmulatorCredentials {
   axiom: AxiomCredentials
@@ -64,6 +80,8 @@ export interface EmulatorCredentials {
 /** Everything `startEmulators()` returns. Controls are shared: one clock, one fault list, one log, one set of counters. */
 export interface Emulators {
   urls: EmulatorUrls
+  /** Realtime endpoint URLs (controls: `tradeready.streams`, `axiom.streams`, `projectx.streams`). */
+  streamUrls: EmulatorStreamUrls
   credentials: EmulatorCredentials
   clock: VirtualClock
   /** Axiom's one-time-code mailbox. */
@@ -84,6 +102,8 @@ export interface Emulators {
   setLifetimes(lifetimes: Lifetimes): void
   /** Revoke every token of one provider (or of all). For AionMarket this revokes every API key. */
   revokeAllTokens(provider?: ProviderName): void
+  /** Close every open realtime socket of one provider (or of all three); returns how many. */
+  dropAllSockets(provider?: StreamProviderName, options?: DropOptions): number
   /** Stop all five servers. */
   close(): Promise<void>
 }
@@ -133,6 +153,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     const handles = { axiom, aionmarket, projectx, tradeready, apala }
     return {
       urls: { axiom: axiom.url, aionmarket: aionmarket.url, projectx: projectx.url, tradeready: tradeready.url, apala: apala.url },
+      streamUrls: {
+        tradeready: tradeready.streams.url,
+        axiom: axiom.streams.url,
+        projectxUser: projectx.streams.userHubUrl,
+        projectxMarket: projectx.streams.marketHubUrl,
+      },
       credentials: {
         axiom: axiom.credentials,
         aionmarket: aionmarket.credentials,
@@ -155,6 +181,10 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
       },
       revokeAllTokens(provider) {
         for (const name of provider ? [provider] : PROVIDERS) handles[name].revokeAllTokens()
+      },
+      dropAllSockets(provider, dropOptions) {
+        const names: StreamProviderName[] = provider ? [provider] : ['tradeready', 'axiom', 'projectx']
+        return names.reduce((sum, name) => sum + handles[name].streams.dropAll(dropOptions), 0)
       },
       async close() {
         await Promise.all(started.map((s) => s.close()))

@@ -76,8 +76,11 @@ export function toFault(fault: Fault | FaultShorthand): Fault {
 
 /** Internal side of the controller used by the HTTP pipeline. */
 export interface FaultMatcher extends FaultController {
-  /** Consume and return the first fault matching this request, if any. */
-  take(provider: ProviderName, method: string, path: string): Fault | undefined
+  /**
+   * Consume and return the first fault matching this request, if any. With `pathRequired` (WebSocket upgrades), only
+   * rules that name a `path` match, so a path-less rule stays an HTTP-only fault.
+   */
+  take(provider: ProviderName, method: string, path: string, options?: { pathRequired?: boolean }): Fault | undefined
 }
 
 /** Create a fault controller. `defaultProvider` scopes rules without a provider (single-provider emulators). */
@@ -108,9 +111,10 @@ export function createFaults(defaultProvider?: ProviderName): FaultMatcher {
     pending() {
       return rules.length
     },
-    take(provider, method, path) {
+    take(provider, method, path, options = {}) {
       for (const live of rules) {
         const { rule } = live
+        if (options.pathRequired && rule.path === undefined) continue
         if (rule.provider !== undefined && rule.provider !== provider) continue
         if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) continue
         if (!pathMatches(rule.path, path)) continue

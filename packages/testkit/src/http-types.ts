@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { CredentialKind, ProviderName } from './types.js'
 import type { RequestKind } from './stats.js'
 
@@ -49,4 +51,16 @@ export interface ProviderDefinition {
   handle(request: EmulatorRequest): Promise<EmulatorResponse>
   /** Provider-shaped body for an injected status fault. */
   faultBody(status: number): unknown
+  /** The provider's realtime endpoints (WebSocket upgrades on the same origin), if it has any. */
+  readonly streams?: UpgradeListener
+}
+
+/** What the HTTP server needs from a provider's realtime endpoints. */
+export interface UpgradeListener {
+  /** Called once the origin is listening (`http://127.0.0.1:PORT`), so stream URLs can be reported. */
+  attach(origin: string): void
+  /** An HTTP upgrade request arrived on the provider's origin. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Close every open socket and stop every timer (the server is shutting down). */
+  close(): void
 }

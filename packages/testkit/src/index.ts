@@ -1,5 +1,5 @@
 export { startEmulators } from './emulators.js'
-export type { Emulators, EmulatorUrls, EmulatorCredentials, Lifetimes, StartEmulatorsOptions } from './emulators.js'
+export type { Emulators, EmulatorUrls, EmulatorStreamUrls, EmulatorCredentials, Lifetimes, StartEmulatorsOptions, StreamProviderName } from './emulators.js'
 export type { EmulatorHandle, StartOptions } from './emulator.js'
 
 export { startAxiomEmulator } from './providers/axiom.js'
@@ -34,6 +34,19 @@ export type { StatsController, ProviderStats } from './stats.js'
 export type { Inbox, InboxMessage } from './inbox.js'
 export type { RateLimit } from './rate-limiter.js'
 export { axiomB64Password, AXIOM_PASSWORD_SALT_HEX, AXIOM_PASSWORD_ITERATIONS } from './axiom-password.js'
+export { credentialTag } from './streams/log.js'
+export type {
+  StreamLog,
+  StreamLogEntry,
+  StreamLogFilter,
+  StreamCredential,
+  StreamCredentialState,
+  StreamSubscriptionEntry,
+} from './streams/log.js'
+export type { StreamControls, DropOptions, RefuseUpgradesOptions, UpgradeRefusal } from './streams/host.js'
+export type { TradeReadyStreams, TradeReadyStreamOptions, TradeReadyTick } from './streams/tradeready.js'
+export type { AxiomStreams, AxiomStreamOptions } from './streams/axiom.js'
+export type { ProjectXStreams, ProjectXStreamOptions, ProjectXHub, ProjectXUserEvent, ProjectXMarketEvent } from './streams/projectx.js'
 export { PROVIDERS } from './types.js'
 export type { ProviderName, CredentialKind } from './types.js'
 export { startHostileServer, createGate, sendJson, json, hang, cutBody, redirect, unsignedJwt, watch, renderError } from './hostile.js'

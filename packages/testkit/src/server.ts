@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { VirtualClock } from './clock.js'
 import { parseCookies } from './cookies.js'
 import type { Fault, FaultMatcher } from './faults.js'
@@ -63,7 +64,8 @@ function presentedCredential(request: EmulatorRequest): CredentialKind {
   return 'none'
 }
 
-function faultResponse(fault: Fault, provider: ProviderDefinition): EmulatorResponse | undefined {
+/** The answer an injected fault plays (`undefined` for `delay` and `reset`, which the caller handles). */
+export function faultResponse(fault: Fault, provider: Pick<ProviderDefinition, 'faultBody'>): EmulatorResponse | undefined {
   switch (fault.kind) {
     case 'status':
       return { status: fault.status, body: fault.body ?? provider.faultBody(fault.status) }
@@ -189,16 +191,25 @@ export function serveProvider(provider: ProviderDefinition, shared: SharedContro
     send(res, response, shared.clock.now())
   }
 
+  // WebSocket upgrades go to the provider's stream endpoints; a provider without any answers 404 and hangs up.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (provider.streams) provider.streams.handleUpgrade(req, socket, head)
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+  })
+
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => {
       server.off('error', reject)
       const port = (server.address() as AddressInfo).port
+      const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+      provider.streams?.attach(origin)
       resolve({
-        origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        origin,
         port,
         close: () =>
           new Promise<void>((done) => {
+            provider.streams?.close()
             server.close(() => done())
             server.closeAllConnections()
           }),

@@ -5,12 +5,22 @@
 export class TokenRegistry {
   readonly #issued = new Set<string>()
   readonly #revoked = new Set<string>()
+  readonly #serials = new Map<string, number>()
 
   /** Remember a token the emulator just issued. */
   issue(token: string): string {
     this.#issued.add(token)
     this.#revoked.delete(token)
+    if (!this.#serials.has(token)) this.#serials.set(token, this.#serials.size + 1)
     return token
+  }
+
+  /**
+   * 1-based number of the token in issue order (the first token this emulator issued is 1). A token issued twice (same
+   * claims in the same second) keeps its first number. `undefined` for a token this emulator never issued.
+   */
+  serialOf(token: string): number | undefined {
+    return this.#serials.get(token)
   }
 
   /** Whether the emulator issued this token (in this run). */

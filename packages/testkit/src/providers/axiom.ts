@@ -8,6 +8,7 @@ import { createSharedState, listen, type EmulatorHandle, type StartOptions } fro
 import { createSigningKey, signJwt, toSeconds, verifyJwt } from '../jwt.js'
 import { Router, json } from '../router.js'
 import type { SharedControls } from '../server.js'
+import { type AxiomAccessCheck, type AxiomStreamOptions, type AxiomStreams, createAxiomStreams } from '../streams/axiom.js'
 import { TokenRegistry } from '../token-registry.js'
 
 /** Options of the Axiom emulator. */
@@ -26,6 +27,8 @@ export interface AxiomEmulatorOptions {
   accounts?: { email: string; password: string }[]
   /** Send this code in every OTP email instead of a random 6-digit one (for a CLI-driven playground). */
   fixedOtpCode?: string
+  /** The WebSocket feed: paths, pushes, cookie requirements, close at token expiry. */
+  streams?: AxiomStreamOptions
 }
 
 /** An Axiom account (password in clear, for tests, plus its derived `b64Password`). */
@@ -54,6 +57,8 @@ export interface AxiomControls {
   revokeToken(token: string): void
   /** Revoke every token issued so far (all sessions end). */
   revokeAllTokens(): void
+  /** The WebSocket feed (cookie auth on the upgrade, rooms): its URL, log, pushes and faults. */
+  streams: AxiomStreams
 }
 
 const DEMO = { email: 'demo@axiom.test', password: 'axiom-demo-password' }
@@ -123,6 +128,19 @@ export async function createAxiomEmulator(
     const result = await verifyJwt(key, token, clock.now())
     if (!result.ok || typeof result.payload[claim] !== 'string') return undefined
     return result.payload
+  }
+
+  /** The stream's view of an access token: why it is refused, or whose it is and when it expires. */
+  async function checkStreamAccess(token: string): Promise<AxiomAccessCheck> {
+    const serial = tokens.serialOf(token)
+    const withSerial = serial === undefined ? {} : { serial }
+    if (tokens.isRevoked(token)) return { state: 'revoked', ...withSerial }
+    const result = await verifyJwt(key, token, clock.now())
+    if (!result.ok) return { state: result.reason === 'expired' ? 'expired' : 'invalid', ...withSerial }
+    const { authenticatedUserId, exp } = result.payload
+    if (typeof authenticatedUserId !== 'string' || typeof exp !== 'number' || ![...accounts.values()].some((a) => a.userId === authenticatedUserId))
+      return { state: 'invalid', ...withSerial }
+    return { state: 'valid', userId: authenticatedUserId, expiresAtMs: exp * 1000, ...withSerial }
   }
 
   const fields = (body: unknown) => (body && typeof body === 'object' ? (body as Record<string, unknown>) : {})
@@ -224,6 +242,14 @@ export async function createAxiomEmulator(
       return json(200, { userId: account.userId, email: account.email, authenticatedWith: 'cookie' })
     })
 
+  const faultBody = (status: number) => ({ error: status === 401 ? 'Unauthorized' : status === 429 ? 'Too many requests' : 'Internal server error' })
+  const streams = createAxiomStreams(shared, options.streams ?? {}, {
+    checkAccess: checkStreamAccess,
+    isRevoked: (token) => tokens.isRevoked(token),
+    serialOf: (token) => tokens.serialOf(token),
+    faultBody,
+  })
+
   const definition: ProviderDefinition = {
     name: 'axiom',
     basePath: '',
@@ -238,7 +264,8 @@ export async function createAxiomEmulator(
       if (!handler) return error(404, 'Not found')
       return handler(req)
     },
-    faultBody: (status) => ({ error: status === 401 ? 'Unauthorized' : status === 429 ? 'Too many requests' : 'Internal server error' }),
+    faultBody,
+    streams: streams.listener,
   }
 
   const controls: AxiomControls = {
@@ -258,6 +285,7 @@ export async function createAxiomEmulator(
     revokeAllTokens() {
       tokens.revokeAll()
     },
+    streams: streams.controls,
   }
   return { definition, credentials: { ...first }, controls, accounts: () => [...accounts.values()].map((a) => ({ ...a })) }
 }

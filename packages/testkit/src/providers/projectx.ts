@@ -6,6 +6,7 @@ import { createSigningKey, signJwt, toSeconds, verifyJwt } from '../jwt.js'
 import { RateLimiter, type RateLimit } from '../rate-limiter.js'
 import { Router, json } from '../router.js'
 import type { SharedControls } from '../server.js'
+import { createProjectXStreams, type ProjectXStreamOptions, type ProjectXStreams, type ProjectXTokenCheck } from '../streams/projectx.js'
 import { TokenRegistry } from '../token-registry.js'
 
 /** ProjectX `LoginErrorCode`s: 0 Success, 1 UserNotFound, 2 PasswordVerificationFailed, 3 InvalidCredentials, 4 AppNotFound, 5 AppVerificationFailed, 6 InvalidDevice, 7 AgreementsNotSigned, 8 UnknownError, 9 ApiSubscriptionNotFound, 10 ApiKeyAuthenticationDisabled. */
@@ -21,6 +22,8 @@ export interface ProjectXEmulatorOptions {
   barsRateLimit?: RateLimit
   /** Users to create instead of the demo user. */
   users?: { userName: string; apiKey?: string }[]
+  /** The SignalR hubs `/hubs/user` and `/hubs/market`: keep-alive, timeouts, pushes, close at token expiry. */
+  streams?: ProjectXStreamOptions
 }
 
 /** A ProjectX user with one trading account. */
@@ -48,6 +51,8 @@ export interface ProjectXControls {
   revokeToken(token: string): void
   /** Revoke every token issued so far. */
   revokeAllTokens(): void
+  /** The SignalR hubs (`/hubs/user`, `/hubs/market` at the origin root): URLs, log, pushes, kicks and faults. */
+  streams: ProjectXStreams
 }
 
 interface User extends ProjectXCredentials {
@@ -125,6 +130,27 @@ export function createProjectXEmulator(
     return unauthorized(auth.expired ? 'The token is expired' : 'The signature key was not found')
   }
 
+  /** The hubs' view of a session token. */
+  async function checkHubToken(token: string): Promise<ProjectXTokenCheck> {
+    const serial = tokens.serialOf(token)
+    const withSerial = serial === undefined ? {} : { serial }
+    if (tokens.isRevoked(token)) return { state: 'revoked', ...withSerial }
+    const result = await verifyJwt(key, token, clock.now())
+    if (!result.ok) return { state: result.reason === 'expired' ? 'expired' : 'invalid', ...withSerial }
+    const user = [...users.values()].find((u) => String(u.userId) === result.payload.sub)
+    if (!user || typeof result.payload.exp !== 'number') return { state: 'invalid', ...withSerial }
+    return { state: 'valid', userId: String(user.userId), accountId: user.accountId, expiresAtMs: result.payload.exp * 1000, ...withSerial }
+  }
+  const faultBody = (status: number) =>
+    status === 401 || status === 429 ? undefined : { success: false, errorCode: 8, errorMessage: 'An unexpected error occurred.' }
+  const streams = createProjectXStreams(shared, options.streams ?? {}, {
+    checkToken: checkHubToken,
+    isRevoked: (token) => tokens.isRevoked(token),
+    accountName: (accountId) => [...users.values()].find((u) => u.accountId === accountId)?.accountName,
+    defaultAccountId: first.accountId,
+    faultBody,
+  })
+
   const field = (body: unknown, name: string) => (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined)
 
   const router = new Router()
@@ -196,10 +222,12 @@ export function createProjectXEmulator(
         if (accountId !== user.accountId)
           return json(200, { orderId: null, success: false, errorCode: 1, errorMessage: 'Account not found.', authenticatedWith: 'bearer' })
         nextOrderId += 1
+        streams.orderPlaced(user.accountId, nextOrderId, req.body)
         return json(200, ok({ orderId: nextOrderId, authenticatedWith: 'bearer' }))
       }),
     )
 
+  router.on('POST', '/hubs/:hub/negotiate', (req) => (req.params.hub === 'user' || req.params.hub === 'market' ? streams.negotiate(req) : { status: 404 }))
   router.on(
     'POST',
     `${base}/History/retrieveBars`,
@@ -215,6 +243,12 @@ export function createProjectXEmulator(
       return 'other'
     },
     async handle(req) {
+      // the hubs live on their own host in production (gateway-rtc-…): the REST rate limits do not apply
+      if (req.path.startsWith('/hubs/')) {
+        const hubHandler = router.match(req)
+        if (hubHandler === 'method-not-allowed') return { status: 405 }
+        return hubHandler ? hubHandler(req) : { status: 404 }
+      }
       const bars = req.path === `${base}/History/retrieveBars`
       const decision = bars ? limiter.hit(`bars:${req.ip}`, barsRateLimit) : limiter.hit(`ip:${req.ip}`, rateLimit)
       if (!decision.allowed) return { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } }
@@ -223,7 +257,8 @@ export function createProjectXEmulator(
       if (!handler) return { status: 404 }
       return handler(req)
     },
-    faultBody: (status) => (status === 401 || status === 429 ? undefined : { success: false, errorCode: 8, errorMessage: 'An unexpected error occurred.' }),
+    faultBody,
+    streams: streams.listener,
   }
 
   const controls: ProjectXControls = {
@@ -246,6 +281,7 @@ export function createProjectXEmulator(
     resetRateLimits: () => limiter.reset(),
     revokeToken: (token) => void tokens.revoke(token),
     revokeAllTokens: () => void tokens.revokeAll(),
+    streams: streams.controls,
   }
   return { definition, credentials: { ...first }, controls }
 }

@@ -6,6 +6,7 @@ import { createSigningKey, signJwt, toSeconds, verifyJwt } from '../jwt.js'
 import { RateLimiter, type RateDecision, type RateLimit } from '../rate-limiter.js'
 import { Router, json } from '../router.js'
 import type { SharedControls } from '../server.js'
+import { createTradeReadyStreams, type TradeReadyKeyCheck, type TradeReadyStreamOptions, type TradeReadyStreams } from '../streams/tradeready.js'
 import { TokenRegistry } from '../token-registry.js'
 
 /** Options of the TradeReady emulator. */
@@ -18,6 +19,8 @@ export interface TradeReadyEmulatorOptions {
   registerRateLimit?: RateLimit
   /** Accounts to create instead of the demo account. */
   accounts?: TradeReadyAccountInput[]
+  /** The WebSocket at `/ws/v1`: heartbeat, ticker and subscription-limit settings. */
+  streams?: TradeReadyStreamOptions
 }
 
 /** Input for a new account. */
@@ -64,6 +67,8 @@ export interface TradeReadyControls {
   revokeToken(token: string): void
   /** Revoke every JWT issued so far. */
   revokeAllTokens(): void
+  /** The WebSocket `GET /ws/v1?api_key=…`: its URL, log, pushes and faults. */
+  streams: TradeReadyStreams
 }
 
 interface Agent {
@@ -422,6 +427,24 @@ export function createTradeReadyEmulator(
     )
   }
 
+  /** The WebSocket looks the key up in the agents, then in the accounts (legacy keys); no JWT, no headers. */
+  function checkStreamKey(apiKey: string): TradeReadyKeyCheck {
+    const viaAgent = findAgentByKey(apiKey)
+    const account = viaAgent?.account ?? findByKey(apiKey)
+    if (!account) return { ok: false, state: 'invalid', reason: 'unknown api_key' }
+    if (viaAgent?.agent.archived) return { ok: false, state: 'revoked', reason: 'agent is archived' }
+    if (account.suspended) return { ok: false, state: 'revoked', reason: 'account is not active' }
+    return { ok: true }
+  }
+
+  const faultBody = (status: number) =>
+    status === 401
+      ? { error: { code: 'INVALID_TOKEN', message: 'JWT token is invalid.' } }
+      : status === 429
+        ? { error: { code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests.' } }
+        : { error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred.' } }
+  const streams = createTradeReadyStreams(shared, options.streams ?? {}, { checkKey: checkStreamKey, faultBody })
+
   const definition: ProviderDefinition = {
     name: 'tradeready',
     basePath: base,
@@ -449,12 +472,8 @@ export function createTradeReadyEmulator(
       if (decision) response.headers = { ...rateHeaders(decision), ...response.headers }
       return response
     },
-    faultBody: (status) =>
-      status === 401
-        ? { error: { code: 'INVALID_TOKEN', message: 'JWT token is invalid.' } }
-        : status === 429
-          ? { error: { code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests.' } }
-          : { error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred.' } },
+    faultBody,
+    streams: streams.listener,
   }
 
   const find = (idOrKey: string) => accounts.get(idOrKey) ?? findByKey(idOrKey)
@@ -488,6 +507,7 @@ export function createTradeReadyEmulator(
     resetRateLimits: () => limiter.reset(),
     revokeToken: (token) => void tokens.revoke(token),
     revokeAllTokens: () => void tokens.revokeAll(),
+    streams: streams.controls,
   }
   return { definition, credentials: credentialsOf(first), controls }
 }
