@@ -2,7 +2,7 @@
 // `pnpm bench [name…]`: builds the packages, runs each benchmark in its own process (so heap and start-up figures
 // are not polluted by the others), prints one table and writes bench/results/latest.json (one object per figure:
 // name, value, unit, baseline, ratio, plus details). Names: overhead, storm, refresh-ahead, hot-path,
-// many-accounts, startup.
+// many-accounts, startup, request-cpu.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus } from 'node:os'
@@ -17,6 +17,7 @@ const BENCHMARKS = [
   { name: 'hot-path', file: 'hot-path.mjs' },
   { name: 'many-accounts', file: 'many-accounts.mjs', nodeArgs: ['--expose-gc'] },
   { name: 'startup', file: 'startup.mjs' },
+  { name: 'request-cpu', file: 'request-cpu.mjs' },
 ]
 
 const wanted = process.argv.slice(2)

@@ -1,4 +1,4 @@
-import { DEADLINE_PASSED, deadlineSweep } from './deadlines'
+import { DEADLINE_PASSED, deadlines } from './deadlines'
 import { NetworkError, TimeoutError } from './errors'
 import type { SkewTracker } from './expiry'
 import type { RetryOptions } from './types'
@@ -76,14 +76,15 @@ export function retryAfterMs(headers: Headers, serverNow: number): number | unde
   const retryAfter = headers.get('retry-after')
   if (retryAfter !== null && retryAfter.trim() !== '') {
     const seconds = Number(retryAfter)
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+    // An absurd value (Retry-After: 1e306) is no wait we can honour or report: treated as not given.
+    if (Number.isFinite(seconds)) return Number.isFinite(seconds * 1000) ? Math.max(0, seconds * 1000) : undefined
     const at = Date.parse(retryAfter)
     if (!Number.isNaN(at)) return Math.max(0, at - serverNow)
   }
   const reset = headers.get('x-ratelimit-reset')
   if (reset !== null && reset.trim() !== '') {
     const value = Number(reset)
-    if (Number.isFinite(value)) return Math.max(0, value > 1e9 ? value * 1000 - serverNow : value * 1000)
+    if (Number.isFinite(value) && Number.isFinite(value * 1000)) return Math.max(0, value > 1e9 ? value * 1000 - serverNow : value * 1000)
   }
   return undefined
 }
@@ -94,12 +95,12 @@ export function backoffMs(attempt: number, retry: Required<RetryOptions>): numbe
 }
 
 /**
- * One attempt, bounded by `timeoutMs` through the shared deadline sweep: the limit covers the wait for the answer
- * (its status and headers); the body is read by the caller.
+ * One attempt, bounded by `timeoutMs` through the shared deadlines: the limit covers the whole exchange, the body the
+ * caller reads included.
  */
 async function fetchWithTimeout(url: URL, init: RequestInit, options: TransportOptions): Promise<Response> {
   if (!(options.timeoutMs > 0)) return options.fetch(url, init)
-  const tracked = deadlineSweep.track(options.timeoutMs, init.signal)
+  const tracked = deadlines.track(options.timeoutMs, init.signal)
   try {
     return await options.fetch(url, { ...init, signal: tracked.signal })
   } catch (error) {

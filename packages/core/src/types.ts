@@ -145,12 +145,12 @@ export interface SessionOptions {
   allowInsecureHttp?: boolean
   /** fetch implementation. Default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch
-  /** Time limit of one auth call (login, refresh, logout) in ms, waiting for the answer. Default 30000. */
+  /** Time limit of one auth call (login, refresh, logout) in ms, its answer included. Default 30000. */
   timeoutMs?: number
   /**
-   * Time limit of one `strategy.fetch` request in ms, waiting for the answer's status and headers (retries each get
-   * their own). Default: `timeoutMs` when set, else 30000. `0` or `false` disables it. A hung request rejects with
-   * `TimeoutError`. Enforced by one shared sweep (accurate to about a quarter second), not a timer per request.
+   * Time limit of one `strategy.fetch` request in ms, its answer included (each retry gets its own). Default:
+   * `timeoutMs` when set, else 30000. `0` or `false` disables it. A hung request rejects with `TimeoutError`. Requests
+   * starting in the same quarter second share one deadline (so it fires up to 250 ms late), not a timer each.
    */
   requestTimeoutMs?: number | false
   /**
