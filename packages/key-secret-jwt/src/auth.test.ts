@@ -3,7 +3,7 @@ import { startProjectXEmulator, startTradeReadyEmulator, type ProjectXEmulator, 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { createKeySecretJwtAuth } from './auth'
-import { rejectionOf } from './test-support'
+import { expectNoSecrets, recordEvents, rejectionOf } from './test-support'
 
 let tradeready: TradeReadyEmulator
 let projectx: ProjectXEmulator
@@ -111,5 +111,18 @@ describe('createKeySecretJwtAuth', () => {
     expect(projectx.stats.get()).toMatchObject({ logins: 1, validates: 1 })
     await strategy.logout()
     expect(projectx.requests.list({ path: '/api/Auth/logout' })).toHaveLength(1)
+  })
+
+  it('redacts the configured secrets when the provider echoes them (errors, events, inspect, JSON of the strategy)', async () => {
+    const { apiKey, apiSecret } = tradeready.credentials
+    tradeready.faults.inject({
+      path: '/api/v1/auth/login',
+      fault: { kind: 'status', status: 401, body: { error: { code: 'INVALID_API_KEY', message: `unknown pair ${apiKey}:${apiSecret}` } } },
+    })
+    const strategy = tradeReadyStyle()
+    const events = recordEvents(strategy)
+    const error = await rejectionOf(strategy.login())
+    expect(error.message).toContain('[REDACTED]')
+    expectNoSecrets([strategy, error, ...events], [apiKey, apiSecret])
   })
 })

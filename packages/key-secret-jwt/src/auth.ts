@@ -1,7 +1,6 @@
-import { assertSecureBaseURL, createSession, type Session } from '@authmux/core'
+import { createSession, type Session } from '@authmux/core'
 import type { z } from 'zod'
 import { createKeySecretJwtFlow } from './flow'
-import { PACKAGE_NAME } from './options'
 import type { KeySecretJwtConfig } from './types'
 
 /**
@@ -22,12 +21,6 @@ import type { KeySecretJwtConfig } from './types'
  * })
  */
 export function createKeySecretJwtAuth<S extends z.ZodType, R extends z.ZodType = z.ZodType>(config: KeySecretJwtConfig<S, R>): Session {
-  const packageName = config.packageName ?? PACKAGE_NAME
-  assertSecureBaseURL(config.baseURL, {
-    allowInsecureHttp: config.allowInsecureHttp ?? false,
-    provider: config.name,
-    packageName,
-  })
   // The config is also the session's options: the engine reads only its `SessionOptions` fields.
   return createSession(createKeySecretJwtFlow(config), config)
 }

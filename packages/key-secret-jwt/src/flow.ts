@@ -1,91 +1,94 @@
-import type { AuthFlow, FlowContext, OutgoingRequest, TokenSet } from '@authmux/core'
+import { assertSecureBaseURL, type DefinedFlow, defineFlow, type FlowContext, type FlowFields, type FlowSpec, isEndpoint, type TokenSet } from '@authmux/core'
 import type { z } from 'zod'
-import { tokenHeader } from './attach'
-import { PACKAGE_NAME } from './options'
-import { normalisePath, pathBelowBase } from './paths'
-import { tokenSetFrom } from './token-set'
-import type { KeySecretJwtConfig } from './types'
+import { assertAttachment } from './attach'
+import { PACKAGE_NAME } from './package-name'
+import { attachToken, loginForToken, logoutToken, revalidateToken } from './steps'
+import type { Label } from './token-set'
+import type { KeySecretJwtConfig, TokenAttachment } from './types'
 
-/** Where a flow keeps its config (a symbol: spread-safe, off `JSON.stringify`). */
-export const CONFIG: unique symbol = Symbol('key-secret-jwt config')
+/** What one strategy of the generic style holds; the methods live once per API shape (see `definitionFor`). */
+export interface KeySecretJwtFields extends FlowFields {
+  /**
+   * Logs in: the config's login endpoint, bound by `createKeySecretJwtFlow` to the config it came with (its response
+   * type stays inside; TypeScript has no way to store "a config of some response type" otherwise).
+   */
+  readonly login: (ctx: FlowContext) => Promise<TokenSet>
+  /** Revalidates the current token, bound the same way; undefined without a `revalidate` endpoint. */
+  readonly revalidate: ((tokens: TokenSet, ctx: FlowContext) => Promise<TokenSet>) | undefined
+  /** The provider's logout endpoint, if any. */
+  readonly logoutPath: string | undefined
+  /** How the token is attached (default `Authorization: Bearer`). */
+  readonly attach: TokenAttachment | undefined
+  /** Login, revalidate and logout paths: a 401 there is never renewed and replayed. */
+  readonly authPaths: ReadonlyArray<string | undefined>
+}
 
-/** The token header of `token` for this flow's `attach` option. */
-const headersFor = (flow: JwtFlow, token: string): Record<string, string> => Object.fromEntries([tokenHeader(token, flow[CONFIG].attach)])
+type FlowFactory = (fields: KeySecretJwtFields) => DefinedFlow<KeySecretJwtFields>
 
 /**
- * A key/secret → JWT flow whose methods are shared by every flow (prototype methods, `this` being the flow), so a
- * flow costs only its own fields. A preset subclass puts its constants (`[CONFIG]`, `name`, `packageName` …) on its
- * prototype and keeps one config per provider; `loginBody(flow)` and `meta(data, flow)` read per-instance values.
+ * The flow definitions made so far, one per API shape: name and package (messages), whether it renews and revokes
+ * (the engine looks at which methods exist) and the token header (dropped on a cross-origin redirect). Every strategy
+ * of one shape shares its methods; a strategy holds only its fields.
  */
-export class JwtFlow implements AuthFlow {
-  declare readonly [CONFIG]: KeySecretJwtConfig
-  declare readonly name: string
-  declare readonly packageName: string
-  declare readonly baseURL: string
+const definitions = new Map<string, FlowFactory>()
 
-  async acquire(ctx: FlowContext): Promise<TokenSet> {
-    const config = this[CONFIG]
-    // The engine defaults the method to POST.
-    const response = await ctx.request({
-      url: config.loginPath,
-      method: config.loginMethod,
-      json: (config.loginBody as (flow: JwtFlow) => unknown)(this),
-      headers: config.loginHeaders,
-      schema: config.responseSchema,
-    })
-    return tokenSetFrom(response.data, config, ctx, this, config.loginPath)
+/**
+ * The flow spec of one API shape: its methods read everything per strategy from the fields. `renews` and `revokes`
+ * say whether `renew` and `revoke` exist at all (the engine logs in again without `renew`).
+ */
+export function keySecretJwtSpec(label: Label, renews: boolean, revokes: boolean, header: string | undefined): FlowSpec<KeySecretJwtFields> {
+  const spec: FlowSpec<KeySecretJwtFields> = {
+    name: label.name,
+    packageName: label.packageName,
+    acquire: (ctx, fields) => fields.login(ctx),
+    apply: (tokens, request, fields) => attachToken(fields.attach, tokens, request),
+    isAuthEndpoint: (url, fields) => {
+      const base = new URL(fields.baseURL)
+      return fields.authPaths.some((path) => isEndpoint(base, url, path))
+    },
   }
+  return { ...spec, ...(header ? { credentialHeaders: [header] } : {}), ...(renews ? { renew } : {}), ...(revokes ? { revoke } : {}) }
+}
 
-  apply(tokens: TokenSet | undefined, request: OutgoingRequest): void {
-    if (!tokens) return
-    const [name, value] = tokenHeader(tokens.accessToken, this[CONFIG].attach)
-    request.headers.set(name, value)
-  }
+/** Revalidates through the config's endpoint (a shape that renews always has one). */
+function renew(tokens: TokenSet, ctx: FlowContext, fields: KeySecretJwtFields): Promise<TokenSet> {
+  return fields.revalidate ? fields.revalidate(tokens, ctx) : fields.login(ctx)
+}
 
-  isAuthEndpoint(url: URL): boolean {
-    const { loginPath, revalidate, logoutPath } = this[CONFIG]
-    const path = pathBelowBase(url, new URL(this.baseURL))
-    const same = (p: string | undefined) => !!p && !!path && normalisePath(p).toLowerCase() === normalisePath(path).toLowerCase()
-    return same(loginPath) || same(revalidate?.path) || same(logoutPath)
-  }
+/** Calls the config's logout endpoint (a shape that revokes always has one). */
+async function revoke(tokens: TokenSet, ctx: FlowContext, fields: KeySecretJwtFields): Promise<void> {
+  if (fields.logoutPath) await logoutToken(fields.logoutPath, fields.attach, tokens, ctx)
+}
 
-  async renew(tokens: TokenSet, ctx: FlowContext): Promise<TokenSet> {
-    const revalidate = this[CONFIG].revalidate!
-    const response = await ctx.request({
-      url: revalidate.path,
-      method: revalidate.method,
-      headers: headersFor(this, tokens.accessToken),
-      json: revalidate.body?.(tokens),
-      schema: revalidate.responseSchema,
-    })
-    return tokenSetFrom(response.data, revalidate, ctx, this, revalidate.path)
+function definitionFor(label: Label, renews: boolean, revokes: boolean, header: string | undefined): FlowFactory {
+  const key = JSON.stringify([label.name, label.packageName, renews, revokes, header ?? null])
+  let define = definitions.get(key)
+  if (!define) {
+    define = defineFlow(keySecretJwtSpec(label, renews, revokes, header))
+    definitions.set(key, define)
   }
-
-  async revoke(tokens: TokenSet, ctx: FlowContext): Promise<void> {
-    await ctx.request({ url: this[CONFIG].logoutPath!, headers: headersFor(this, tokens.accessToken) })
-  }
+  return define
 }
 
 /**
- * The declarative flow of the key/secret → JWT style: log in at `loginPath`, read the token and its expiry,
- * renew through `revalidate` when configured (else the engine logs in again), attach the token as a header.
+ * The declarative flow of the key/secret → JWT style: log in at `loginPath`, read the token and its expiry, renew
+ * through `revalidate` when configured (else the engine logs in again), attach the token as a header, call
+ * `logoutPath` on `logout()`. Checks `baseURL` (https, or http to loopback unless `allowInsecureHttp`) and `attach`.
  */
-export function createKeySecretJwtFlow<S extends z.ZodType, R extends z.ZodType>(config: KeySecretJwtConfig<S, R>): AuthFlow {
-  new URL(config.baseURL) // an unparsable baseURL fails here (a TypeError), not on the first 401
-  const shared = JwtFlow.prototype
-  const flow: AuthFlow & { [CONFIG]: KeySecretJwtConfig } = {
-    [CONFIG]: config as KeySecretJwtConfig,
-    name: config.name,
-    packageName: config.packageName ?? PACKAGE_NAME,
+export function createKeySecretJwtFlow<S extends z.ZodType, R extends z.ZodType>(config: KeySecretJwtConfig<S, R>): DefinedFlow<KeySecretJwtFields> {
+  const label: Label = { name: config.name, packageName: config.packageName ?? PACKAGE_NAME }
+  assertSecureBaseURL(config.baseURL, { allowInsecureHttp: config.allowInsecureHttp, provider: label.name, packageName: label.packageName })
+  assertAttachment(config.attach, label)
+  const { revalidate, logoutPath, attach } = config
+  const define = definitionFor(label, revalidate !== undefined, Boolean(logoutPath), attach?.header)
+  return define({
     baseURL: config.baseURL,
+    identity: config.identity,
     secrets: config.secrets ?? [],
-    acquire: shared.acquire,
-    apply: shared.apply,
-    isAuthEndpoint: shared.isAuthEndpoint,
-  }
-  if (config.identity !== undefined) flow.identity = config.identity
-  if (config.attach?.header) flow.credentialHeaders = [config.attach.header]
-  if (config.revalidate) flow.renew = shared.renew
-  if (config.logoutPath) flow.revoke = shared.revoke
-  return flow
+    login: (ctx) => loginForToken(config, ctx, undefined, label),
+    revalidate: revalidate && ((tokens, ctx) => revalidateToken(revalidate, attach, tokens, ctx, label)),
+    logoutPath,
+    attach,
+    authPaths: [config.loginPath, revalidate?.path, logoutPath],
+  })
 }

@@ -1,6 +1,6 @@
 export { createKeySecretJwtAuth } from './auth'
-export { createKeySecretJwtFlow } from './flow'
-export type { KeySecretJwtConfig, RevalidateEndpoint, TokenAttachment, TokenFields } from './types'
+export { createKeySecretJwtFlow, type KeySecretJwtFields } from './flow'
+export type { KeySecretJwtConfig, LoginEndpoint, RevalidateEndpoint, TokenAttachment, TokenFields } from './types'
 export type { FieldSelector } from './fields'
 export { OrderSubmissionUncertainError } from './errors'
 

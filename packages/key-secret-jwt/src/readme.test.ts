@@ -43,7 +43,8 @@ describe('README examples', () => {
           accountName: process.env.PROJECT_X_ACCOUNT_NAME,
         })
         const account = await projectx.account() // { id, name, … }: the one named accountName, else the first
-        const hubToken = await projectx.getSessionToken() // for the SignalR hubs' ?access_token=
+        await projectx.ensureValid() // logs in (or revalidates) when needed
+        const hubToken = projectx.accessToken // for the SignalR hubs' ?access_token=
         await projectx.logout() // POST /Auth/logout
         expect(account).toMatchObject({ id: emu.credentials.accountId, name: emu.credentials.accountName })
         expect(hubToken).toMatch(/^ey/)

@@ -4,13 +4,13 @@ import type { FieldSelector } from './fields'
 
 /** How the JWT is attached to requests. */
 export interface TokenAttachment {
-  /** Header that carries the token. Default `'Authorization'`. */
+  /** Header that carries the token (an RFC 9110 token: letters, digits, `-` …). Default `'Authorization'`. */
   header?: string
   /** Scheme written before the token (`'Bearer'`); `null` sends the bare token. Default `'Bearer'`. */
   scheme?: string | null
 }
 
-/** Which response fields hold the token and its expiry. */
+/** Which response fields hold the token and its expiry. `T` is the response body after its schema ran. */
 export interface TokenFields<T> {
   /** Field holding the JWT: dotted path (`'token'`, `'data.token'`) or a function of the parsed body. */
   tokenField: FieldSelector<T, string | null | undefined>
@@ -30,6 +30,23 @@ export interface TokenFields<T> {
   meta?: (data: T) => TokenSet['meta']
 }
 
+/**
+ * A login (exchange) endpoint: where to send what, and how to read the answer. `F` is what `loginBody` reads: nothing
+ * for the generic style (its `loginBody` closes over the credentials), a strategy's fields for a preset.
+ */
+export interface LoginEndpoint<F, S extends z.ZodType> extends TokenFields<z.infer<S>> {
+  /** Login endpoint, relative to `baseURL`: `'/auth/login'`. */
+  loginPath: string
+  /** HTTP method of the login call. Default `'POST'`. */
+  loginMethod?: string
+  /** Builds the login JSON body. Called for every login. */
+  loginBody: (fields: F) => unknown
+  /** Extra headers for the login call (e.g. `{ accept: 'text/plain' }`). */
+  loginHeaders?: Record<string, string>
+  /** zod schema of the login endpoint's 2xx body. A mismatch is a `ResponseShapeError` naming the field. */
+  responseSchema: S
+}
+
 /** An endpoint that exchanges the current (still valid) token for a fresh one, e.g. ProjectX `/Auth/validate`. */
 export interface RevalidateEndpoint<S extends z.ZodType = z.ZodType> extends TokenFields<z.infer<S>> {
   /** Path relative to `baseURL`. */
@@ -42,22 +59,14 @@ export interface RevalidateEndpoint<S extends z.ZodType = z.ZodType> extends Tok
   responseSchema: S
 }
 
-/** Configuration of the generic key/secret → JWT style. */
-export interface KeySecretJwtConfig<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> extends SessionOptions, TokenFields<z.infer<S>> {
+/** Configuration of the generic key/secret → JWT style. It is also the session's options (`SessionOptions`). */
+export interface KeySecretJwtConfig<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> extends SessionOptions, LoginEndpoint<void, S> {
   /** Provider name, lower case (`'myexchange'`). Used in error messages, events and the default store key. */
   name: string
-  /** Base URL of the API; the token is attached only to requests on its origin and under its path. */
+  /** Base URL of the API (https, or http to a loopback host); the token is attached only on its origin, below its path. */
   baseURL: string
-  /** Login (exchange) endpoint, relative to `baseURL`: `'/auth/login'`. */
-  loginPath: string
-  /** HTTP method of the login call. Default `'POST'`. */
-  loginMethod?: string
   /** Builds the login JSON body from the configured credentials. Called for every login. */
   loginBody: () => unknown
-  /** Extra headers for the login call (e.g. `{ accept: 'text/plain' }`). */
-  loginHeaders?: Record<string, string>
-  /** zod schema of the login endpoint's 2xx body. A mismatch is a `ResponseShapeError` naming the field. */
-  responseSchema: S
   /** Optional revalidate endpoint used to renew before expiry; without it the engine logs in again. */
   revalidate?: RevalidateEndpoint<R>
   /** Optional provider logout endpoint (relative to `baseURL`), called with the token by `logout()`. */
@@ -66,7 +75,10 @@ export interface KeySecretJwtConfig<S extends z.ZodType = z.ZodType, R extends z
   attach?: TokenAttachment
   /** Every secret the credentials contain (keys, secrets, passwords): redacted from every message and event. */
   secrets?: Array<string | undefined>
-  /** Non-secret label for the default store key (a user name, a key fingerprint …). */
+  /**
+   * Non-secret label for the default store key (a user name, a key fingerprint …). Without it the store key is a
+   * fingerprint of `secrets`.
+   */
   identity?: string | Promise<string>
   /** Package name prefixed to error messages. Default `'@authmux/key-secret-jwt'`. */
   packageName?: string

@@ -3,7 +3,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { ConfigError } from '@authmux/core'
 import { z } from 'zod'
-import { PACKAGE_NAME } from '../options'
+import { PACKAGE_NAME } from '../package-name'
 
 /** The ProjectX SDK config file (JSON, snake_case keys), as read by project-x-py. */
 export interface ProjectXConfig {

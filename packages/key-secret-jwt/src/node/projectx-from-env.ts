@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ConfigError } from '@authmux/core'
+import { ConfigError, optionOrEnv, readEnv } from '@authmux/core'
 import { z } from 'zod'
-import { PACKAGE_NAME } from '../options'
+import { PACKAGE_NAME } from '../package-name'
 import { type ProjectXAuth, type ProjectXAuthOptions, createProjectXAuth as createBase } from '../presets/projectx/auth'
 import { parseDotEnv } from './dotenv'
 import { type ProjectXConfig, loadProjectXConfig } from './projectx-config'
@@ -17,8 +17,6 @@ export interface ProjectXFromEnvOptions extends ProjectXAuthOptions {
   envFile?: string | false
   /** The config file to read, or `false` for none. Default: the first of the standard locations that exists. */
   configFile?: string | false
-  /** Environment to read instead of `process.env`. */
-  env?: Record<string, string | undefined>
 }
 
 const apiKeySchema = z.string().min(11, 'must be longer than 10 characters')
@@ -26,22 +24,21 @@ const requiredString = z.string().trim().min(1, 'is required')
 
 /**
  * Builds a ProjectX strategy from `PROJECT_X_API_KEY`, `PROJECT_X_USERNAME`, `PROJECT_X_ACCOUNT_NAME` (the
- * environment wins over `.env`), the ProjectX config file and its `PROJECTX_*` overrides. Node only.
+ * environment wins over `.env`), the ProjectX config file and its `PROJECTX_*` overrides. `env` is the environment
+ * to read (default `process.env`; `false`: none, only the files). Node only.
  */
 export function projectXFromEnv(overrides: ProjectXFromEnvOptions = {}): ProjectXAuth {
   const { cwd, homeDir, envFile, configFile, env, ...options } = overrides
-  const processEnv = env ?? process.env
+  const environment = env === false ? {} : (env ?? process.env)
   const fileEnv = readDotEnv(envFile === false ? undefined : (envFile ?? resolve(cwd ?? process.cwd(), '.env')), envFile !== undefined)
-  const getEnv = (name: string): string | undefined => {
-    const value = processEnv[name]?.trim()
-    if (value) return value
-    const fromFile = fileEnv[name]?.trim()
-    return fromFile ? fromFile : undefined
-  }
+  // The environment wins over .env; both are read by core's rule (trimmed, blank = unset).
+  const getEnv = (name: string): string | undefined => readEnv(name, environment) ?? readEnv(name, fileEnv)
 
-  const apiKey = options.apiKey ?? check('PROJECT_X_API_KEY', getEnv('PROJECT_X_API_KEY'), apiKeySchema, 'apiKey')
-  const username = options.username ?? check('PROJECT_X_USERNAME', getEnv('PROJECT_X_USERNAME'), requiredString, 'username')
-  const accountName = options.accountName ?? getEnv('PROJECT_X_ACCOUNT_NAME')
+  // An option given (not blank) wins; the preset checks it further.
+  const given = (value: string | undefined, field: string) => optionOrEnv(value, { field, env: false, provider: 'projectx', packageName: PACKAGE_NAME })
+  const apiKey = given(options.apiKey, 'apiKey') ?? check('PROJECT_X_API_KEY', getEnv('PROJECT_X_API_KEY'), apiKeySchema, 'apiKey')
+  const username = given(options.username, 'username') ?? check('PROJECT_X_USERNAME', getEnv('PROJECT_X_USERNAME'), requiredString, 'username')
+  const accountName = given(options.accountName, 'accountName') ?? getEnv('PROJECT_X_ACCOUNT_NAME')
   const config: ProjectXConfig = loadProjectXConfig({
     ...(cwd !== undefined ? { cwd } : {}),
     ...(homeDir !== undefined ? { homeDir } : {}),
@@ -49,7 +46,8 @@ export function projectXFromEnv(overrides: ProjectXFromEnvOptions = {}): Project
     getEnv,
   })
 
-  const resolved: ProjectXAuthOptions = { ...options, apiKey, username }
+  // Every variable the preset reads is resolved here (environment, then .env), so the preset reads none itself.
+  const resolved: ProjectXAuthOptions = { ...options, apiKey, username, env: false }
   if (accountName !== undefined) resolved.accountName = accountName
   if (resolved.baseURL === undefined && config.apiUrl !== undefined) resolved.baseURL = config.apiUrl
   if (resolved.timeoutMs === undefined && config.timeoutSeconds !== undefined) resolved.timeoutMs = config.timeoutSeconds * 1000

@@ -1,5 +1,5 @@
-import { ConfigError, ProviderError, type Session } from '@authmux/core'
-import { PACKAGE_NAME } from '../../options'
+import { ConfigError, ProviderError, ResponseShapeError, type Session } from '@authmux/core'
+import { PACKAGE_NAME } from '../../package-name'
 
 /** A ProjectX trading account, as `POST /Account/search` lists it. */
 export interface ProjectXAccount {
@@ -28,19 +28,31 @@ interface AccountSearchBody {
  */
 export async function findProjectXAccount(strategy: Session, accountName: string | undefined): Promise<ProjectXAccount> {
   const body = await strategy.fetch<AccountSearchBody>('/Account/search', { method: 'POST', body: { onlyActiveAccounts: true } })
-  const listed = body?.accounts
-  if (body?.success === false || !Array.isArray(listed)) {
-    throw new ProviderError(`${PACKAGE_NAME}: ProjectX /Account/search failed: ${body?.errorMessage ?? 'no accounts list'}.`, {
-      provider: 'projectx',
-      providerCode: body?.errorCode ?? undefined,
-    })
+  // These errors reach the caller without passing the engine's redaction, so they quote neither the provider's
+  // message (it may echo what was sent) nor the configured name; only account names, which the fix needs.
+  if (body?.success === false) {
+    const code = typeof body.errorCode === 'number' ? body.errorCode : undefined
+    throw new ProviderError(
+      `${PACKAGE_NAME}: ProjectX /Account/search answered success: false${code === undefined ? '' : ` (errorCode ${code})`} — the accounts could not be listed; check that the API key may read accounts, then call account() again.`,
+      { provider: 'projectx', status: 200, providerCode: code },
+    )
   }
-  const accounts = listed.filter((a): a is ProjectXAccount => typeof a?.id === 'number' && typeof a.name === 'string')
+  const listed = body?.accounts
+  if (!Array.isArray(listed)) {
+    throw new ResponseShapeError(
+      `${PACKAGE_NAME}: ProjectX /Account/search answered without an "accounts" list — check baseURL (PROJECTX_API_URL), or the provider changed its response.`,
+      { provider: 'projectx', field: 'accounts' },
+    )
+  }
+  const accounts = listed.filter((a): a is ProjectXAccount => typeof a?.id === 'number' && Number.isFinite(a.id) && typeof a.name === 'string')
   const wanted = accountName?.toLowerCase()
   const account = accounts.find((a) => wanted === undefined || a.name.toLowerCase() === wanted)
   if (account) return account
+  const active = accounts.map((a) => a.name).join(', ') || 'none'
   throw new ConfigError(
-    `${PACKAGE_NAME}: no active ProjectX account "${accountName ?? ''}" (active: ${accounts.map((a) => a.name).join(', ') || 'none'}); fix accountName.`,
+    accountName === undefined
+      ? `${PACKAGE_NAME}: this ProjectX user has no active account — activate one on the ProjectX platform, or check username (PROJECT_X_USERNAME).`
+      : `${PACKAGE_NAME}: accountName names no active ProjectX account (active: ${active}) — set accountName (PROJECT_X_ACCOUNT_NAME) to one of them, or leave it unset to use the first.`,
     { provider: 'projectx', field: 'accountName' },
   )
 }

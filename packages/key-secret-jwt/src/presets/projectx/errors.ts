@@ -1,5 +1,5 @@
 import { type AuthError, InvalidCredentialsError, ProviderError, TokenExpiredError } from '@authmux/core'
-import { PACKAGE_NAME } from '../../options'
+import { PACKAGE_NAME } from '../../package-name'
 import { PROJECTX_LOGIN_ERROR_CODES, PROJECTX_VALIDATE_ERROR_CODES } from './constants'
 
 /** A `success: false` body of `/Auth/loginKey` or `/Auth/validate`. */
@@ -13,16 +13,16 @@ const LOGIN_KEY = 'use API-key login (loginKey).'
 
 /** How to fix each `LoginErrorCode`. */
 const LOGIN_FIXES: Record<number, string> = {
-  1: 'check username (PROJECT_X_USERNAME): the user the API key belongs to.',
-  2: 'check apiKey (PROJECT_X_API_KEY).',
-  3: 'check username and apiKey (PROJECT_X_USERNAME, PROJECT_X_API_KEY).',
-  4: LOGIN_KEY,
-  5: LOGIN_KEY,
-  6: LOGIN_KEY,
+  1: 'check username (PROJECT_X_USERNAME): it must be the platform user name the API key belongs to.',
+  2: 'check apiKey (PROJECT_X_API_KEY); create a new key in the ProjectX platform settings if needed.',
+  3: 'check username and apiKey (PROJECT_X_USERNAME / PROJECT_X_API_KEY).',
+  4: `the application is unknown to ProjectX — ${LOGIN_KEY}`,
+  5: `the application could not be verified — ${LOGIN_KEY}`,
+  6: `the device was not accepted — ${LOGIN_KEY}`,
   7: 'log into the ProjectX platform and complete the required agreements, then try again.',
-  8: 'try again later.',
-  9: 'subscribe to the ProjectX API add-on, then try again.',
-  10: 'enable API access in the ProjectX platform settings.',
+  8: 'ProjectX reported an unknown error — try again later.',
+  9: 'the account has no API subscription — subscribe to the ProjectX API add-on in the platform, then try again.',
+  10: 'API-key login is disabled for this account — enable API access in the ProjectX platform settings.',
 }
 
 /** `UserNotFound (errorCode 1)`: the code's name in `names`, and the code. */
@@ -47,7 +47,7 @@ export function projectXLoginError(body: FailedBody): AuthError {
 export function projectXValidateError(body: FailedBody): AuthError {
   const code = body.errorCode ?? 4
   return new TokenExpiredError(
-    `${PACKAGE_NAME}: ProjectX /Auth/validate refused the session with ${describe(code, PROJECTX_VALIDATE_ERROR_CODES)} — logging in again.`,
+    `${PACKAGE_NAME}: ProjectX /Auth/validate refused the session with ${describe(code, PROJECTX_VALIDATE_ERROR_CODES)} — logging in again with the API key (without one: run \`authmux login projectx\`).`,
     { provider: 'projectx', status: 200, providerCode: code },
   )
 }

@@ -16,7 +16,8 @@ import { createProjectXAuth, type ProjectXAuth, type ProjectXAuthOptions } from 
 
 // Issue 12 against a misbehaving ProjectX Gateway (userName + apiKey → JWT at POST /api/Auth/loginKey, HTTP 200
 // `{ token, success, errorCode, errorMessage }`; revalidated at POST /api/Auth/validate → `{ success, newToken }`;
-// `Authorization: Bearer` on every call; the JWT's `exp` is the only expiry).
+// `Authorization: Bearer` on every call; the JWT's `exp` is the only expiry). Class 1 (no hot refresh loop) is in
+// hostile-hot-loop.test.ts, on virtual time.
 
 const BASE = '/api'
 const LOGIN = `${BASE}/Auth/loginKey`
@@ -25,7 +26,6 @@ const SEARCH = `${BASE}/Account/search`
 const USERNAME = 'hostile-trader'
 const API_KEY = 'CANARY-projectx-api-key-0123456789'
 const DAY_MS = 86_400_000
-const YEARS_5_MS = 5 * 365 * 86_400_000
 
 let server: HostileServer
 const open: Session[] = []
@@ -72,47 +72,6 @@ function projectx(options: ProjectXAuthOptions = {}): ProjectXAuth {
 const search = (auth: ProjectXAuth, options: { signal?: AbortSignal } = {}) =>
   auth.fetch('/Account/search', { method: 'POST', body: { onlyActiveAccounts: true }, ...options })
 const authCalls = () => server.count(LOGIN) + server.count(VALIDATE)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-describe('class 1 — no hot refresh loop', () => {
-  // The request that asked for the token is served with it (a token expired on arrival is used once), and the
-  // background timer must not turn it into a stream of auth calls.
-  it('a JWT whose exp is already past (login and validate alike): at most 4 auth calls in 3 s', async () => {
-    const expired = () => Math.floor((Date.now() - 60_000) / 1000)
-    server.route(
-      'POST',
-      LOGIN,
-      json(() => loginOk(jwt(expired()))),
-    )
-    server.route(
-      'POST',
-      VALIDATE,
-      json(() => validateOk(jwt(expired()))),
-    )
-    await search(projectx())
-    await sleep(3_000)
-    expect(authCalls()).toBeGreaterThanOrEqual(1)
-    expect(authCalls()).toBeLessThanOrEqual(4)
-  })
-
-  it('a server Date header 5 years ahead: at most 4 auth calls in 3 s', async () => {
-    const date = new Date(Date.now() + YEARS_5_MS)
-    server.route(
-      'POST',
-      LOGIN,
-      json(() => loginOk(jwt(inADay())), { date }),
-    )
-    server.route(
-      'POST',
-      VALIDATE,
-      json(() => validateOk(jwt(inADay())), { date }),
-    )
-    await search(projectx())
-    await sleep(3_000)
-    expect(authCalls()).toBeGreaterThanOrEqual(1)
-    expect(authCalls()).toBeLessThanOrEqual(4)
-  })
-})
 
 describe('class 2 — logout wins over a login or validate in flight', () => {
   it('the late login is discarded: signed-out, nothing stored, the waiting request rejects SIGNED_OUT', async () => {

@@ -1,4 +1,4 @@
-import { ConfigError, InvalidCredentialsError, MemoryTokenStore, ProviderError, type Session, TokenExpiredError } from '@authmux/core'
+import { ConfigError, InvalidCredentialsError, ProviderError, type Session } from '@authmux/core'
 import { startProjectXEmulator, type ProjectXEmulator } from '@authmux/testkit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { OrderSubmissionUncertainError } from '../../errors'
@@ -25,6 +25,7 @@ function auth(options: ProjectXAuthOptions = {}) {
     baseURL: emu.url,
     now: () => emu.clock.now(),
     retry: { maxRetries: 0 },
+    env: false,
     ...options,
   })
   sessions.push(strategy)
@@ -114,7 +115,8 @@ describe('createProjectXAuth', () => {
 
   it('logout() calls /Auth/logout with the token, which the server then refuses', async () => {
     const strategy = auth()
-    const token = await strategy.getSessionToken()
+    await strategy.ensureValid()
+    const token = strategy.accessToken!
     await strategy.logout()
     expect(strategy.status().state).toBe('signed-out')
     const logout = emu.requests.list({ path: '/api/Auth/logout' })
@@ -128,45 +130,6 @@ describe('createProjectXAuth', () => {
     expect(replay.status).toBe(401)
   })
 
-  it('session-only: { storeKey, store } without credentials revalidates and logs out the stored session', async () => {
-    vi.stubEnv('PROJECT_X_USERNAME', '')
-    vi.stubEnv('PROJECT_X_API_KEY', '')
-    const store = new MemoryTokenStore()
-    await search(auth({ store, storeKey: 'projectx:bot' }))
-    const stored = createProjectXAuth({ store, storeKey: 'projectx:bot', baseURL: emu.url, now: () => emu.clock.now() })
-    sessions.push(stored)
-    await search(stored)
-    expect(emu.stats.get().logins).toBe(1)
-    emu.clock.advance(stored.expiresAt! - emu.clock.now() - 10_000) // past the must point: renewed through /Auth/validate
-    await search(stored)
-    expect(emu.stats.get()).toMatchObject({ logins: 1, validates: 1 })
-
-    await stored.logout()
-    expect(emu.requests.list({ path: '/api/Auth/logout' })).toMatchObject([{ status: 200, credential: 'bearer' }])
-    expect(await store.get('projectx:bot')).toBeUndefined()
-    const signedOut = await rejectionOf(search(stored))
-    expect(signedOut).toBeInstanceOf(TokenExpiredError)
-    expect(signedOut.message).toContain('authmux login projectx')
-    expect(emu.stats.get().logins).toBe(1)
-    expect(() => createProjectXAuth({ store, username: 'a', baseURL: emu.url })).toThrow(
-      /apiKey is missing — pass \{ apiKey \} or set PROJECT_X_API_KEY.*storeKey/,
-    )
-  })
-
-  it('session-only: when /Auth/validate refuses, the error says how to log in (no loginKey without credentials)', async () => {
-    vi.stubEnv('PROJECT_X_API_KEY', '')
-    const store = new MemoryTokenStore()
-    await auth({ store, storeKey: 'projectx:bot' }).login()
-    const stored = createProjectXAuth({ store, storeKey: 'projectx:bot', baseURL: emu.url, now: () => emu.clock.now() })
-    sessions.push(stored)
-    emu.revokeAllTokens()
-    emu.clock.advance(DAY_MS - 10_000)
-    const error = await rejectionOf(search(stored))
-    expect(error).toBeInstanceOf(TokenExpiredError)
-    expect(error.message).toMatch(/cannot be renewed without credentials\. Run `authmux login projectx`, or pass \{ username, apiKey \}/)
-    expect(emu.stats.get()).toMatchObject({ logins: 1, validates: 1 })
-  })
-
   it('account() resolves the trading account through /Account/search once: by name (any case), else the first', async () => {
     const { accountId, accountName } = emu.credentials
     const byName = auth({ accountName: accountName.toLowerCase() })
@@ -178,28 +141,32 @@ describe('createProjectXAuth', () => {
     const wrong = await rejectionOf(auth({ accountName: 'PRAC-NOPE' }).account())
     expect(wrong).toBeInstanceOf(ConfigError)
     expect(wrong).toMatchObject({ field: 'accountName' })
-    expect(wrong.message).toContain(`no active ProjectX account "PRAC-NOPE" (active: ${accountName})`)
+    expect(wrong.message).toContain(`accountName names no active ProjectX account (active: ${accountName}) — set accountName (PROJECT_X_ACCOUNT_NAME)`)
   })
 
-  it('account(): a refused lookup is a ProviderError and is not remembered', async () => {
+  it('account(): a refused lookup is a ProviderError, never quoting the answer (it may echo the key), not remembered', async () => {
     const strategy = auth()
+    const { apiKey } = emu.credentials
     emu.faults.inject({
       path: '/Account/search',
-      fault: { kind: 'status', status: 200, body: { success: false, errorCode: 2, errorMessage: 'Account search unavailable' } },
+      fault: { kind: 'status', status: 200, body: { success: false, errorCode: 2, errorMessage: `search refused for key ${apiKey}` } },
     })
     const refused = await rejectionOf(strategy.account())
     expect(refused).toBeInstanceOf(ProviderError)
     expect(refused).toMatchObject({ providerCode: 2 })
-    expect(refused.message).toContain('Account search unavailable')
+    expect(refused.message).toMatch(/success: false \(errorCode 2\) — the accounts could not be listed/)
+    expectNoSecrets([refused], [apiKey])
     await expect(strategy.account()).resolves.toMatchObject({ id: emu.credentials.accountId })
   })
 
-  it('getSessionToken() returns a valid token, logging in first', async () => {
+  it('ensureValid() then accessToken: a valid token for the SignalR hubs, logged in once', async () => {
     const strategy = auth()
-    const token = await strategy.getSessionToken()
+    await strategy.ensureValid()
+    const token = strategy.accessToken!
     expect(token.split('.')).toHaveLength(3)
     expect(emu.stats.get().logins).toBe(1)
-    expect(await strategy.getSessionToken()).toBe(token)
+    await strategy.ensureValid()
+    expect(strategy.accessToken).toBe(token)
     expect(emu.stats.get().logins).toBe(1)
   })
 
@@ -254,38 +221,13 @@ describe('createProjectXAuth', () => {
     expect(emu.stats.get()).toMatchObject({ logins: 1, validates: 1, unauthorized: 0 })
   })
 
-  it('defaults to https://api.topstepx.com/api and reads PROJECTX_API_URL', () => {
-    const strategy = createProjectXAuth({ username: 'u', apiKey: 'k'.repeat(20) })
-    sessions.push(strategy)
-    expect(strategy.baseURL).toBe('https://api.topstepx.com/api')
-    vi.stubEnv('PROJECTX_API_URL', emu.url)
-    vi.stubEnv('PROJECT_X_USERNAME', 'env-user')
-    vi.stubEnv('PROJECT_X_API_KEY', 'k'.repeat(20))
-    try {
-      const fromEnv = createProjectXAuth()
-      sessions.push(fromEnv)
-      expect(fromEnv.baseURL).toBe(emu.url)
-    } finally {
-      vi.unstubAllEnvs()
-    }
-  })
-
-  it('validates options with fix-it ConfigErrors', () => {
-    expect(() => createProjectXAuth({ apiKey: 'x'.repeat(20), baseURL: emu.url })).toThrow(
-      /username is missing — pass \{ username \} or set PROJECT_X_USERNAME/,
-    )
-    expect(() => createProjectXAuth({ username: 'a', apiKey: 'short', baseURL: emu.url })).toThrow(/apiKey looks too short/)
-    expect(() => createProjectXAuth({ username: 'a', apiKey: 'x'.repeat(20), baseURL: 'http://example.com/api' })).toThrow(
-      /refusing to send credentials over plain http/,
-    )
-  })
-
   it('never leaks the API key or the token (errors, events, inspect, JSON)', async () => {
     const canaryKey = 'CANARY-projectx-key-7f3a9c1e5b'
     emu.addUser({ userName: 'canary-user', apiKey: canaryKey })
     const good = auth({ username: 'canary-user', apiKey: canaryKey })
     const events = recordEvents(good)
-    const token = await good.getSessionToken()
+    await good.ensureValid()
+    const token = good.accessToken!
     emu.revokeAllTokens()
     const orderError = await rejectionOf(good.fetch('/Order/place', { method: 'POST', body: {} }))
     await good.refresh().catch(() => undefined)
@@ -297,5 +239,27 @@ describe('createProjectXAuth', () => {
     expectNoSecrets([good, bad, orderError, loginError, ...events, ...badEvents], [canaryKey, token])
     expect(events.map((e) => e.event)).toContain('login')
     expect(badEvents.map((e) => e.event)).toContain('error')
+  })
+
+  it('redacts the key and the token a provider echoes back in error bodies and events', async () => {
+    const { apiKey } = emu.credentials
+    const strategy = auth()
+    const events = recordEvents(strategy)
+    emu.faults.inject({
+      path: '/Auth/loginKey',
+      fault: { kind: 'status', status: 200, body: { token: null, success: false, errorCode: 3, errorMessage: `key ${apiKey} is not valid` } },
+    })
+    const login = await rejectionOf(strategy.login())
+    await strategy.login()
+    const token = strategy.accessToken!
+    emu.faults.inject({ path: '/Account/search', fault: { kind: 'status', status: 500, body: { errorMessage: `no accounts for ${token}` } } })
+    const search = await rejectionOf(strategy.fetch('/Account/search', { method: 'POST', body: {} }))
+
+    expect(login).toBeInstanceOf(InvalidCredentialsError)
+    expect(search).toBeInstanceOf(ProviderError)
+    // the echo reached both messages (the canaries below would show without redaction) …
+    for (const error of [login, search]) expect(error.message).toContain('[REDACTED]')
+    // … and neither secret did, in any rendering of the errors, the strategy or its events
+    expectNoSecrets([strategy, login, search, ...events], [apiKey, token])
   })
 })

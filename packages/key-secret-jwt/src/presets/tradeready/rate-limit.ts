@@ -8,13 +8,15 @@ export interface TradeReadyRateLimit {
   resetAt: number
 }
 
-/** Reads `X-RateLimit-Limit`, `-Remaining` and `-Reset`; undefined unless all three are present and numeric. */
+/** Reads `X-RateLimit-Limit`, `-Remaining` and `-Reset`; undefined unless all three are present, numeric and finite. */
 export function readRateLimit(headers: Headers): TradeReadyRateLimit | undefined {
   const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((name) => Number(headers.get(`x-ratelimit-${name}`) ?? Number.NaN)) as [
     number,
     number,
     number,
   ]
-  if (![limit, remaining, reset].every(Number.isFinite)) return undefined
-  return { limit, remaining, resetAt: reset < 1e12 ? reset * 1000 : reset }
+  // Unix seconds; a value that is already epoch ms is taken as is.
+  const resetAt = reset < 1e12 ? reset * 1000 : reset
+  if (![limit, remaining, resetAt].every(Number.isFinite)) return undefined
+  return { limit, remaining, resetAt }
 }

@@ -1,5 +1,8 @@
+import { createSession, type EnvSource, optionOrEnv } from '@authmux/core'
 import { z } from 'zod'
-import { buildTradeReadyAuth } from './session'
+import { PACKAGE_NAME } from '../../package-name'
+import { TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'
+import { tradeReadyFields, tradeReadyFlow } from './flow'
 
 /** Options of `registerTradeReadyAccount` (`POST /auth/register`, unauthenticated, 3 calls/min per IP). */
 export interface TradeReadyRegisterOptions {
@@ -13,6 +16,8 @@ export interface TradeReadyRegisterOptions {
   startingBalance?: string
   /** API base URL. Default `TRADEREADY_API_URL`, else `https://api.tradeready.io/api/v1`. */
   baseURL?: string
+  /** Where `TRADEREADY_API_URL` is read: default the process environment; `false` reads none. */
+  env?: EnvSource
   /** Allow `http:` to non-loopback hosts. Default false. */
   allowInsecureHttp?: boolean
   /** fetch implementation. Default `globalThis.fetch`. */
@@ -62,19 +67,20 @@ export async function registerTradeReadyAccount(options: TradeReadyRegisterOptio
     password: options.password,
     starting_balance: options.startingBalance,
   }
-  // A session-only TradeReady session: only its transport is used (origin check, timeout, typed and redacted errors).
-  const session = buildTradeReadyAuth(
-    {
-      storeKey: 'tradeready:register',
-      baseURL: options.baseURL,
-      allowInsecureHttp: options.allowInsecureHttp,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      // A 429 is reported at once (RateLimitError with retryAfterMs), not waited out.
-      maxRateLimitWaitMs: 0,
-    },
-    { secrets: [options.password] },
-  )
+  const baseURL =
+    optionOrEnv(options.baseURL, { field: 'baseURL', envName: TRADEREADY_API_URL_ENV, env: options.env, provider: 'tradeready', packageName: PACKAGE_NAME }) ??
+    TRADEREADY_DEFAULT_BASE_URL
+  // A TradeReady session without credentials: only its transport is used (origin check, timeout, typed and redacted
+  // errors), and the password is one of the values it redacts.
+  const fields = tradeReadyFields({ baseURL, allowInsecureHttp: options.allowInsecureHttp, extraSecrets: [options.password] })
+  const session = createSession(tradeReadyFlow(fields), {
+    storeKey: 'tradeready:register',
+    allowInsecureHttp: options.allowInsecureHttp,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    // A 429 is reported at once (RateLimitError with retryAfterMs), not waited out.
+    maxRateLimitWaitMs: 0,
+  })
   // Never retried: a repeated registration could create a second account.
   const response = await session.request({ url: '/auth/register', json: body, schema: registerResponse, retry: false })
   return toRegistration(response.data)

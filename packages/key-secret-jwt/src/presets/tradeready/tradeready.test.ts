@@ -1,8 +1,7 @@
-import { inspect } from 'node:util'
-import { ConfigError, InvalidCredentialsError, MemoryTokenStore, ProviderError, RateLimitError, type Session, TokenExpiredError } from '@authmux/core'
+import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, type Session, TokenExpiredError } from '@authmux/core'
 import { startTradeReadyEmulator, type TradeReadyEmulator } from '@authmux/testkit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { expectNoSecrets, recordEvents, rejectionOf } from '../../test-support'
+import { expectNoSecrets, recordEvents, rejectionOf, until } from '../../test-support'
 import { createTradeReadyAuth, type TradeReadyAuth, type TradeReadyAuthOptions } from './auth'
 import { tradeReadyError } from './errors'
 
@@ -25,6 +24,7 @@ function auth(options: TradeReadyAuthOptions = {}): TradeReadyAuth {
     baseURL: emu.url,
     now: () => emu.clock.now(),
     retry: { maxRetries: 0 },
+    env: false,
     ...options,
   })
   sessions.push(strategy)
@@ -102,69 +102,6 @@ describe('createTradeReadyAuth', () => {
     expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer') // re-login still uses the working password
   })
 
-  it('register() creates an account and returns the secret once, hidden from JSON and inspect', async () => {
-    const registration = await createTradeReadyAuth.register({
-      baseURL: emu.url,
-      displayName: 'bot-2',
-      email: 'bot2@tradeready.test',
-      password: 'correct-horse-9',
-    })
-    expect(registration.apiKey).toMatch(/^ak_live_/)
-    expect(registration.apiSecret).toMatch(/^sk_live_/)
-    expect(registration.message).toMatch(/Save your API secret now/)
-    expectNoSecrets([registration], [registration.apiKey, registration.apiSecret, registration.agentApiKey!])
-    expect(JSON.stringify(registration)).toContain(registration.accountId)
-    expect(inspect(registration)).toContain('[redacted]')
-    const strategy = auth({ apiKey: registration.apiKey, apiSecret: registration.apiSecret })
-    expect((await strategy.fetch('/agents')).total).toBe(1)
-
-    const duplicate = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, email: 'bot2@tradeready.test', password: 'correct-horse-9' }))
-    expect(duplicate).toBeInstanceOf(ProviderError)
-    expect(duplicate).toMatchObject({ providerCode: 'DUPLICATE_ACCOUNT', status: 409 })
-    expect(duplicate.message).toContain('userLogin')
-    const invalid = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, email: 'not-an-email' }))
-    expect(invalid).toMatchObject({ providerCode: 'VALIDATION_ERROR', status: 422 })
-  })
-
-  it('register() goes through the engine transport: never retried, the password redacted from errors', async () => {
-    emu.faults.inject({ path: '/api/v1/auth/register', fault: { kind: 'status', status: 503 } })
-    const unavailable = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, displayName: 'bot-3' }))
-    expect(unavailable).toBeInstanceOf(ProviderError)
-    expect(unavailable).toMatchObject({ status: 503 })
-    expect(emu.requests.list({ path: '/api/v1/auth/register' })).toHaveLength(1)
-
-    const password = 'CANARY-register-pw-81f2'
-    const echoing: typeof fetch = async () =>
-      new Response(JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: `password ${password} is too common` } }), {
-        status: 422,
-        headers: { 'content-type': 'application/json' },
-      })
-    const echoed = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, email: 'x@tradeready.test', password, fetch: echoing }))
-    expect(echoed).toMatchObject({ providerCode: 'VALIDATION_ERROR', status: 422 })
-    expectNoSecrets([echoed], [password])
-  })
-
-  it('session-only: { storeKey, store } without credentials uses the stored JWT on every route, then logs out', async () => {
-    vi.stubEnv('TRADEREADY_API_KEY', '')
-    vi.stubEnv('TRADEREADY_API_SECRET', '')
-    const store = new MemoryTokenStore()
-    await auth({ store, storeKey: 'tradeready:bot' }).fetch('/agents')
-    const stored = createTradeReadyAuth({ store, storeKey: 'tradeready:bot', baseURL: emu.url, now: () => emu.clock.now() })
-    sessions.push(stored)
-    expect((await stored.fetch('/agents')).authenticatedWith).toBe('bearer')
-    expect((await stored.fetch('/account/info')).authenticatedWith).toBe('bearer')
-    expect(emu.requests.list({ path: '/api/v1/account/info' })[0]!.headers['x-api-key']).toBeUndefined()
-    expect(emu.stats.get().logins).toBe(1)
-
-    await stored.logout()
-    expect(await store.get('tradeready:bot')).toBeUndefined()
-    const signedOut = await rejectionOf(stored.fetch('/agents'))
-    expect(signedOut).toBeInstanceOf(TokenExpiredError)
-    expect(signedOut.message).toContain('authmux login tradeready')
-    expect(emu.stats.get().logins).toBe(1)
-    expect(() => createTradeReadyAuth({ store, baseURL: emu.url })).toThrow(/apiKey is missing — pass \{ apiKey \} or set TRADEREADY_API_KEY.*storeKey/)
-  })
-
   it('maps the {error:{code,message}} envelope to typed errors, keeping providerCode', async () => {
     const wrongSecret = await rejectionOf(auth({ apiSecret: 'sk_live_wrong' }).login())
     expect(wrongSecret).toBeInstanceOf(InvalidCredentialsError)
@@ -235,13 +172,29 @@ describe('createTradeReadyAuth', () => {
     expect(strategy.rateLimit).toMatchObject({ limit: 100, remaining: 99 })
   })
 
-  it('waits out a 429 until Retry-After, and types a 429 it will not wait for', async () => {
-    const strategy = auth()
+  it('waits out a 429 until Retry-After (not a moment less), and types a 429 it will not wait for', async () => {
+    let answered429 = false
+    const strategy = auth({
+      fetch: async (input, init) => {
+        const response = await fetch(input, init)
+        if (response.status === 429) answered429 = true
+        return response
+      },
+    })
+    const infoStatuses = () => emu.requests.list({ path: '/api/v1/account/info' }).map((r) => r.status)
     emu.faults.inject({ path: '/api/v1/account/info', fault: { kind: 'rate-limit', retryAfterSeconds: 1 } })
-    const started = Date.now()
-    expect((await strategy.fetch('/account/info')).authenticatedWith).toBe('x-api-key')
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950)
-    expect(emu.requests.list({ path: '/api/v1/account/info' }).map((r) => r.status)).toEqual([429, 200])
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const pending = strategy.fetch('/account/info')
+      await until(() => answered429 && vi.getTimerCount() > 0) // the wait is scheduled
+      await vi.advanceTimersByTimeAsync(999)
+      expect(infoStatuses()).toEqual([429])
+      await vi.advanceTimersByTimeAsync(1)
+      expect((await pending).authenticatedWith).toBe('x-api-key')
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(infoStatuses()).toEqual([429, 200])
 
     emu.faults.inject({ path: '/api/v1/account/info', fault: { kind: 'rate-limit', retryAfterSeconds: 600 } })
     const error = await rejectionOf(strategy.fetch('/account/info'))
@@ -275,43 +228,6 @@ describe('createTradeReadyAuth', () => {
     expect(emu.stats.get()).toMatchObject({ logins: 1, unauthorized: 0, requests: 501 })
   })
 
-  it('validates options with fix-it ConfigErrors', () => {
-    const saved = process.env.TRADEREADY_API_KEY
-    delete process.env.TRADEREADY_API_KEY
-    try {
-      expect(() => createTradeReadyAuth({ baseURL: emu.url })).toThrow(/apiKey is missing — pass \{ apiKey \} or set TRADEREADY_API_KEY/)
-    } finally {
-      if (saved !== undefined) process.env.TRADEREADY_API_KEY = saved
-    }
-    expect(() => auth({ agentId: ' ' })).toThrow(/agentId is empty/)
-    expect(() => auth({ baseURL: 'http://tradeready.example/api/v1' })).toThrow(/plain http/)
-  })
-
-  it('reads TRADEREADY_API_KEY / TRADEREADY_API_SECRET / TRADEREADY_API_URL', async () => {
-    const names = ['TRADEREADY_API_KEY', 'TRADEREADY_API_SECRET', 'TRADEREADY_API_URL'] as const
-    const saved = names.map((n) => process.env[n])
-    process.env.TRADEREADY_API_KEY = emu.credentials.apiKey
-    process.env.TRADEREADY_API_SECRET = emu.credentials.apiSecret
-    process.env.TRADEREADY_API_URL = emu.url
-    try {
-      const strategy = createTradeReadyAuth({ now: () => emu.clock.now() })
-      sessions.push(strategy)
-      expect(strategy.baseURL).toBe(emu.url)
-      expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer')
-    } finally {
-      for (const [i, n] of names.entries()) {
-        if (saved[i] === undefined) delete process.env[n]
-        else process.env[n] = saved[i]
-      }
-    }
-  })
-
-  it('defaults to https://api.tradeready.io/api/v1', () => {
-    const strategy = createTradeReadyAuth({ apiKey: 'ak_live_x', apiSecret: 'sk_live_x' })
-    sessions.push(strategy)
-    expect(strategy.baseURL).toBe('https://api.tradeready.io/api/v1')
-  })
-
   it('never leaks keys, secrets, passwords or tokens (errors, events, inspect, JSON)', async () => {
     const canarySecret = 'sk_live_CANARY_5e1d0c7b9a'
     const good = auth({ agentId: emu.credentials.agentId })
@@ -339,5 +255,32 @@ describe('createTradeReadyAuth', () => {
     )
     expect(goodEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['login', 'logout']))
     expect(badEvents.map((e) => e.event)).toContain('error')
+  })
+
+  it('redacts the secrets a provider echoes back: key, secret, password and JWT in error bodies and events', async () => {
+    const { apiKey, apiSecret, email, password } = emu.credentials
+    const echo = (path: string, status: number, code: string, message: string) =>
+      emu.faults.inject({ path: `/api/v1${path}`, fault: { kind: 'status', status, body: { error: { code, message } } } })
+    const strategy = auth()
+    const events = recordEvents(strategy)
+
+    echo('/auth/login', 401, 'INVALID_API_KEY', `no account for key ${apiKey} and secret ${apiSecret}`)
+    const login = await rejectionOf(strategy.login())
+    echo('/account/info', 403, 'PERMISSION_DENIED', `key ${apiKey} may not read this`)
+    const keyRoute = await rejectionOf(strategy.fetch('/account/info'))
+    await strategy.login()
+    const token = strategy.accessToken!
+    echo('/agents', 500, 'INTERNAL_ERROR', `could not list agents for ${token}`)
+    const jwtRoute = await rejectionOf(strategy.fetch('/agents'))
+    echo('/auth/user-login', 401, 'INVALID_API_KEY', `wrong password ${password} for ${email}`)
+    const userLogin = await rejectionOf(strategy.userLogin({ email: email!, password: password! }))
+
+    const errors = [login, keyRoute, jwtRoute, userLogin]
+    expect(errors.map((e) => e.constructor.name)).toEqual(['InvalidCredentialsError', 'ProviderError', 'ProviderError', 'InvalidCredentialsError'])
+    // the echo reached every message (the canaries below would show without redaction) …
+    for (const error of errors) expect(error.message).toContain('[REDACTED]')
+    // … and no secret did, in any rendering of the errors, the strategy or its events
+    expectNoSecrets([strategy, ...errors, ...events], [apiKey, apiSecret, password!, token])
+    expect(events.filter((e) => e.event === 'error').length).toBeGreaterThan(0)
   })
 })
