@@ -2,7 +2,7 @@
 // identity, secrets, acquire or apply from either flow of this package — the generic style and the Apala preset —
 // is a compile error (each `@ts-expect-error` below fails typecheck if its line compiles), and every strategy's flow
 // holds only its fields on a prototype shared with every other strategy of the same API.
-import { defineFlow } from '@authmux/core'
+import { defineFlow } from '@authmux/core/provider'
 import { describe, expect, it } from 'vitest'
 import { APALA, apalaFlow } from './apala/auth'
 import { apiKeyRefreshSpec, defineApiKeyRefreshFlow, type ApiKeyRefreshApi, type ApiKeyRefreshFields } from './flow'

@@ -1,14 +1,5 @@
-import {
-  defineFlow,
-  isEndpoint,
-  TokenExpiredError,
-  type DefinedFlow,
-  type FlowContext,
-  type FlowFields,
-  type FlowSpec,
-  type RefreshWindow,
-  type TokenSet,
-} from '@authmux/core'
+import { TokenExpiredError, type FlowContext, type RefreshWindow, type TokenSet } from '@authmux/core'
+import { defineFlow, isEndpoint, type DefinedFlow, type FlowFields, type FlowSpec } from '@authmux/core/provider'
 import { exchangeResponseSchema, pickMeta, refreshResponseSchema } from './schemas'
 
 /** The message prefix of this package. */

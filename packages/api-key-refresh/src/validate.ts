@@ -1,4 +1,5 @@
-import { assertHeaderSafeOption, assertSecureBaseURL, ConfigError, isValidHeaderName, optionOrEnv, requireOption, type EnvSource } from '@authmux/core'
+import { assertSecureBaseURL, ConfigError } from '@authmux/core'
+import { assertHeaderSafeOption, isValidHeaderName, optionOrEnv, requireOption, type EnvSource } from '@authmux/core/provider'
 import { PACKAGE_NAME } from './flow'
 
 /** Who reports an option problem, and where the option may also come from. */

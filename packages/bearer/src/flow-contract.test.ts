@@ -1,4 +1,4 @@
-import { defineFlow } from '@authmux/core'
+import { defineFlow } from '@authmux/core/provider'
 import { describe, expect, it } from 'vitest'
 import { createAionMarketAuth } from './aionmarket/auth'
 import { type AionMarketFields, aionMarketFlow, aionMarketSpec } from './aionmarket/flow'

@@ -1,4 +1,4 @@
-import { type DefinedFlow, defineFlow, type EnvSource, type FlowFields, type FlowSpec, requireOption } from '@authmux/core'
+import { type DefinedFlow, defineFlow, type EnvSource, type FlowFields, type FlowSpec, requireOption } from '@authmux/core/provider'
 import { type KeySource, keyRejected } from './errors'
 import { formatCredential } from './header'
 import { PACKAGE_NAME } from './package-name'

@@ -1,4 +1,5 @@
-import { assertHeaderSafeOption, assertSecureBaseURL, type EnvSource, isValidHeaderName, optionOrEnv, requireOption } from '@authmux/core'
+import { assertSecureBaseURL } from '@authmux/core'
+import { assertHeaderSafeOption, type EnvSource, isValidHeaderName, optionOrEnv, requireOption } from '@authmux/core/provider'
 import { configError } from './config-error'
 import { PACKAGE_NAME } from './package-name'
 

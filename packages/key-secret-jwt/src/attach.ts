@@ -1,4 +1,5 @@
-import { ConfigError, isHeaderSafe, isValidHeaderName } from '@authmux/core'
+import { ConfigError, isHeaderSafe } from '@authmux/core'
+import { isValidHeaderName } from '@authmux/core/provider'
 import type { Label } from './token-set'
 import type { TokenAttachment } from './types'
 

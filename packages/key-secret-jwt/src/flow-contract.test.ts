@@ -1,4 +1,4 @@
-import { defineFlow } from '@authmux/core'
+import { defineFlow } from '@authmux/core/provider'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createKeySecretJwtFlow, type KeySecretJwtFields, keySecretJwtSpec } from './flow'

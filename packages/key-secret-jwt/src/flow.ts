@@ -1,4 +1,5 @@
-import { assertSecureBaseURL, type DefinedFlow, defineFlow, type FlowContext, type FlowFields, type FlowSpec, isEndpoint, type TokenSet } from '@authmux/core'
+import { assertSecureBaseURL, type FlowContext, type TokenSet } from '@authmux/core'
+import { type DefinedFlow, defineFlow, type FlowFields, type FlowSpec, isEndpoint } from '@authmux/core/provider'
 import type { z } from 'zod'
 import { assertAttachment } from './attach'
 import { PACKAGE_NAME } from './package-name'

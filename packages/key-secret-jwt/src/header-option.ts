@@ -1,4 +1,4 @@
-import { assertHeaderSafeOption, type OptionSpec, optionOrEnv } from '@authmux/core'
+import { assertHeaderSafeOption, type OptionSpec, optionOrEnv } from '@authmux/core/provider'
 
 /**
  * An option that travels in an HTTP header (an API key, an agent id): core's `optionOrEnv`, then refused with a

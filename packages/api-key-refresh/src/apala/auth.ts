@@ -1,4 +1,5 @@
-import { createSession, extendSession, type EnvSource, type Session, type SessionOptions } from '@authmux/core'
+import { createSession, type Session, type SessionOptions } from '@authmux/core'
+import { extendSession, type EnvSource } from '@authmux/core/provider'
 import { defineApiKeyRefreshFlow, type ApiKeyRefreshApi } from '../flow'
 import { apiKeyOption, baseURLOption } from '../validate'
 

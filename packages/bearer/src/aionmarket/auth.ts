@@ -1,4 +1,5 @@
-import { createSession, extendSession, fingerprint, isHeaderSafe, optionOrEnv, type Session } from '@authmux/core'
+import { createSession, fingerprint, isHeaderSafe, type Session } from '@authmux/core'
+import { extendSession, optionOrEnv } from '@authmux/core/provider'
 import { configError } from '../config-error'
 import { PACKAGE_NAME } from '../package-name'
 import { checkBaseURL, readApiKey } from '../validate'

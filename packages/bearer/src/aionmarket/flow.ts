@@ -1,4 +1,5 @@
-import { type AuthError, defineFlow, type FlowSpec, isEndpoint, pathBelow } from '@authmux/core'
+import { type AuthError } from '@authmux/core'
+import { defineFlow, type FlowSpec, isEndpoint, pathBelow } from '@authmux/core/provider'
 import { type KeyFields, keyFlowSpec } from '../flow'
 import { aionMarketError } from './envelope'
 import { AIONMARKET_KEY_ENV, AIONMARKET_KEY_SOURCE } from './options'

@@ -1,4 +1,5 @@
-import type { EnvSource, SessionOptions } from '@authmux/core'
+import type { SessionOptions } from '@authmux/core'
+import type { EnvSource } from '@authmux/core/provider'
 
 /** Provider name in errors, events and store keys. */
 export const AIONMARKET = 'aionmarket'

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ConfigError, optionOrEnv, readEnv } from '@authmux/core'
+import { ConfigError, readEnv } from '@authmux/core'
+import { optionOrEnv } from '@authmux/core/provider'
 import { z } from 'zod'
 import { PACKAGE_NAME } from '../package-name'
 import { type ProjectXAuth, type ProjectXAuthOptions, createProjectXAuth as createBase } from '../presets/projectx/auth'

@@ -1,16 +1,5 @@
-import {
-  assertHeaderSafeOption,
-  assertSecureBaseURL,
-  ConfigError,
-  createSession,
-  type EnvSource,
-  extendSession,
-  type OptionSpec,
-  optionOrEnv,
-  requireOption,
-  type Session,
-  type SessionOptions,
-} from '@authmux/core'
+import { assertSecureBaseURL, ConfigError, createSession, type Session, type SessionOptions } from '@authmux/core'
+import { assertHeaderSafeOption, type EnvSource, extendSession, type OptionSpec, optionOrEnv, requireOption } from '@authmux/core/provider'
 import { PACKAGE_NAME } from '../../package-name'
 import { findProjectXAccount, type ProjectXAccount } from './account'
 import { PROJECTX_DEFAULT_BASE_URL } from './constants'

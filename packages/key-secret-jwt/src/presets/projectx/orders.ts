@@ -1,4 +1,4 @@
-import { pathBelow } from '@authmux/core'
+import { pathBelow } from '@authmux/core/provider'
 import { OrderSubmissionUncertainError } from '../../errors'
 import { PACKAGE_NAME } from '../../package-name'
 

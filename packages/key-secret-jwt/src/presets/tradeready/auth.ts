@@ -1,15 +1,5 @@
-import {
-  assertHeaderSafeOption,
-  ConfigError,
-  createSession,
-  type EnvSource,
-  extendSession,
-  type OptionSpec,
-  optionOrEnv,
-  requireOption,
-  type Session,
-  type SessionOptions,
-} from '@authmux/core'
+import { ConfigError, createSession, type Session, type SessionOptions } from '@authmux/core'
+import { assertHeaderSafeOption, type EnvSource, extendSession, type OptionSpec, optionOrEnv, requireOption } from '@authmux/core/provider'
 import { headerOption } from '../../header-option'
 import { PACKAGE_NAME } from '../../package-name'
 import { TRADEREADY_AGENT_ID_ENV, TRADEREADY_API_KEY_ENV, TRADEREADY_API_SECRET_ENV, TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'

@@ -1,4 +1,5 @@
-import { assertSecureBaseURL, defineFlow, type FlowFields, type FlowSpec, fingerprint, isEndpoint } from '@authmux/core'
+import { assertSecureBaseURL, fingerprint } from '@authmux/core'
+import { defineFlow, type FlowFields, type FlowSpec, isEndpoint } from '@authmux/core/provider'
 import { PACKAGE_NAME } from '../../package-name'
 import { TRADEREADY_API_KEY_ENV, TRADEREADY_API_SECRET_ENV } from './constants'
 import { tradeReadyError } from './errors'

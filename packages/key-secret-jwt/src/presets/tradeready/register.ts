@@ -1,4 +1,5 @@
-import { createSession, type EnvSource, optionOrEnv } from '@authmux/core'
+import { createSession } from '@authmux/core'
+import { type EnvSource, optionOrEnv } from '@authmux/core/provider'
 import { z } from 'zod'
 import { PACKAGE_NAME } from '../../package-name'
 import { TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'

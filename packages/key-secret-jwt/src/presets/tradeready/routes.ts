@@ -1,4 +1,4 @@
-import { pathBelow } from '@authmux/core'
+import { pathBelow } from '@authmux/core/provider'
 
 /** Route prefixes (below `/api/v1`) that TradeReady serves to a JWT; everything else takes `X-API-Key`. */
 const TRADEREADY_JWT_ROUTE = /^\/(agents|battles)(\/|$)/i
