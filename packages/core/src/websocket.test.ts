@@ -15,7 +15,7 @@ import { connectWebSocket } from './websocket'
 /** A loopback stream server: checks `?token=` against the tokens it is told are valid, logs every upgrade. */
 async function startStreamServer() {
   const valid = new Set<string>()
-  const state = { refuseAll: false }
+  const state = { refuseAll: false, unavailable: 0 }
   const upgrades: Array<{ token: string | null; accepted: boolean }> = []
   const sockets = new Set<ServerSocket>()
   const received: string[] = []
@@ -25,6 +25,11 @@ async function startStreamServer() {
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token')
     const accepted = token !== null && valid.has(token) && !state.refuseAll
     upgrades.push({ token, accepted })
+    if (state.unavailable > 0) {
+      state.unavailable--
+      socket.end('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n')
+      return
+    }
     if (!accepted) {
       socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n')
       return
@@ -152,6 +157,18 @@ describe('connectWebSocket', () => {
     await until(() => stream.upgrades.length === 2 && socket!.state === 'open')
     expect(api.count('/auth/refresh')).toBe(1)
     expect(stream.upgrades.map((u) => u.token)).toEqual(['tok-CANARY-1', 'tok-CANARY-2'])
+  })
+
+  it('an upgrade answered 503 (an outage, not a rejection) is retried with backoff, with no renewal', async () => {
+    const { auth } = await setup()
+    stream.state.unavailable = 3
+    socket = connectWebSocket(auth, fast)
+    const events = record(socket)
+    await until(() => socket!.state === 'open')
+    expect(stream.upgrades).toHaveLength(4)
+    expect(api.count('/auth/refresh')).toBe(0)
+    expect(events.filter((e) => e.type === 'reconnecting')).toHaveLength(3)
+    expect(events.filter((e) => e.type === 'error')).toHaveLength(0)
   })
 
   it('reconnects after a failed first connect', async () => {

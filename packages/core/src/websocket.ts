@@ -184,7 +184,11 @@ class ReconnectingSocket implements AuthWebSocket {
     this.#socket = openSocket(Ctor, url, headers, {
       open: () => void this.#onOpen(url),
       message: (data) => this.#onMessage(data),
-      rejected: (status) => void this.#onRejected(usedToken, `HTTP ${status} on the upgrade`),
+      // 401/403: the credentials were refused. Anything else (a 502 from a proxy, a 503) is an outage: back off.
+      rejected: (status) => {
+        if (status === 401 || status === 403) void this.#onRejected(usedToken, `HTTP ${status} on the upgrade`)
+        else this.#onClose(1006, `HTTP ${status} on the upgrade`, usedToken)
+      },
       close: (code, reason) => this.#onClose(code, reason, usedToken),
     })
   }
