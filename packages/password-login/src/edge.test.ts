@@ -20,3 +20,17 @@ describe('edge runtime', () => {
     auth.dispose()
   })
 })
+
+describe('edge runtime: the stream entry', () => {
+  it("builds the streaming preset; the runtime's standard WebSocket cannot send cookies, so connecting is a typed error", async () => {
+    const { createAxiomAuth: createStreamingAxiomAuth } = await import('./stream')
+    const auth = createStreamingAxiomAuth({ baseURL: 'https://axiom.example' })
+    const StandardWebSocket = (globalThis as { WebSocket?: new (url: string) => object }).WebSocket
+    expect(StandardWebSocket).toBeTypeOf('function')
+    const ws = auth.connectWebSocket({ WebSocket: StandardWebSocket })
+    const { error } = await new Promise<{ error: Error }>((resolve) => ws.on('error', resolve))
+    expect(error).toMatchObject({ name: 'ConfigError', field: 'WebSocket' })
+    expect(ws.state).toBe('closed')
+    auth.dispose()
+  })
+})

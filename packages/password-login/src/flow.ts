@@ -1,5 +1,5 @@
 import { ConfigError, TokenExpiredError } from '@authmux/core'
-import type { TokenSet } from '@authmux/core'
+import type { StreamAuth, TokenSet } from '@authmux/core'
 import { isEndpoint, pathBelow, serializeCookies } from '@authmux/core/provider'
 import type { FlowSpec } from '@authmux/core/provider'
 import { COOKIE_VALUE_RULE, isCookieValue } from './cookie-value'
@@ -12,14 +12,16 @@ export const PACKAGE_NAME = '@authmux/password-login'
 
 /**
  * The `defineFlow` spec of a password-login provider: login (+ one-time code), refresh, optional server logout, and
- * how tokens are attached, written once over the provider's steps. Call it once per provider, not per strategy:
- * `const axiomFlow = defineFlow(loginFlowSpec(AXIOM_PROVIDER))`, then `axiomFlow(fields)` per account.
+ * how tokens are attached, written once over the provider's steps; with `stream`, its realtime stream too. Call it
+ * once per provider, not per strategy: `const axiomFlow = defineFlow(loginFlowSpec(AXIOM_PROVIDER))`, then
+ * `axiomFlow(fields)` per account.
  */
-export function loginFlowSpec<F extends LoginFields>(provider: LoginProvider<F>): FlowSpec<F> {
+export function loginFlowSpec<F extends LoginFields>(provider: LoginProvider<F>, stream?: (fields: F) => StreamAuth): FlowSpec<F> {
   const { name, packageName, refreshRequest } = provider
   return {
     // The constants (name, packageName, refreshWindow, loginHint, credentialHeaders) and `toError` as they are.
     ...provider,
+    stream,
     acquire: (ctx, fields) => passwordLogin(provider, fields, ctx),
     apply(tokens, request, fields) {
       applyTokens(provider, fields, tokens, request.headers)
@@ -87,7 +89,7 @@ function checkTokenCookies(provider: { name: string; packageName: string }, fiel
 }
 
 /** Adds `requestHeaders` (unless set), `extraCookies` and the tokens (`attachTokens`) to `headers`. */
-function applyTokens<F extends LoginFields>(provider: LoginProvider<F>, fields: F, tokens: TokenSet | undefined, headers: Headers): void {
+export function applyTokens<F extends LoginFields>(provider: LoginProvider<F>, fields: F, tokens: TokenSet | undefined, headers: Headers): void {
   for (const [name, value] of Object.entries(fields.settings.requestHeaders ?? {})) if (!headers.has(name)) headers.set(name, value)
   const cookies: Record<string, string | undefined> = { ...fields.extraCookies }
   if (tokens) {

@@ -71,7 +71,7 @@ function checkHeaderName(name: string, field: string, label: Label): void {
  * Names and values of a header map: a value must reach the server as is (visible ASCII, inner spaces, not empty).
  * The message names the option, not the header: a name is printed nowhere, in case a value was pasted as a name.
  */
-function checkHeaders(headers: Record<string, string> | undefined, field: string, label: Label): void {
+export function checkHeaders(headers: Record<string, string> | undefined, field: string, label: Label): void {
   for (const [name, value] of Object.entries(headers ?? {})) {
     checkHeaderName(name, field, label)
     if (typeof value !== 'string' || !isHeaderSafe(value)) {

@@ -1,6 +1,6 @@
-import type { TokenSet } from '@authmux/core'
+import type { StreamAuth, TokenSet } from '@authmux/core'
 import { defineFlow } from '@authmux/core/provider'
-import { loginFlowSpec, PACKAGE_NAME } from '../flow'
+import { applyTokens, loginFlowSpec, PACKAGE_NAME } from '../flow'
 import { pickToken, readTokens } from '../read-tokens'
 import type { LoginFields, LoginProvider, LoginSettings } from '../steps'
 import { AXIOM_TOKEN_IMPORT_HELP, axiomToError } from './axiom-errors'
@@ -85,6 +85,14 @@ export interface AxiomFields extends LoginFields {
   readonly turnstileToken: string | undefined
 }
 
+/** The fields of an Axiom strategy with the realtime feed (`@authmux/password-login/stream`). */
+export interface AxiomStreamFields extends AxiomFields {
+  /** The realtime feed's URLs, the default first and fallbacks after. */
+  readonly streamURLs: readonly string[]
+  /** Headers of the stream upgrade over the defaults (a browser `User-Agent`, `Origin`, `Referer`); a `Cookie` is merged. */
+  readonly streamHeaders: Readonly<Record<string, string>> | undefined
+}
+
 /** Axiom's steps: what each sends, where the tokens come back, how they are attached. */
 export const AXIOM_PROVIDER: LoginProvider<AxiomFields> = {
   ...AXIOM_LABEL,
@@ -114,3 +122,48 @@ export const AXIOM_PROVIDER: LoginProvider<AxiomFields> = {
 
 /** The Axiom flow: one shared prototype; each strategy holds only its `AxiomFields`. */
 export const axiomFlow = /* @__PURE__ */ defineFlow<AxiomFields>(/* @__PURE__ */ loginFlowSpec(AXIOM_PROVIDER))
+
+/**
+ * Axiom's realtime feed (`new_pairs`, wallet and token rooms): `cluster9` first, then the fallbacks `cluster3`,
+ * `cluster5`, `cluster7`, as the official Python SDK tries them. A single trailing slash: `//` gets HTTP 502 everywhere.
+ */
+export const AXIOM_STREAM_URLS: readonly string[] = [
+  'wss://cluster9.axiom.trade/',
+  'wss://cluster3.axiom.trade/',
+  'wss://cluster5.axiom.trade/',
+  'wss://cluster7.axiom.trade/',
+]
+
+/** A desktop Chrome `User-Agent` for the stream upgrade, like the official SDK's plain-WebSocket client sends (Chrome 148, Windows). */
+export const AXIOM_STREAM_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0.0.0 Safari/537.36'
+
+/**
+ * The realtime feed (providers.md 9.4): cookies on the upgrade built from the session's current tokens at every
+ * (re)connect — `auth-access-token`, `auth-refresh-token`, `cf_clearance` when configured — with the headers of a
+ * browser on axiom.trade. Cookies need headers, so a standard (browser) WebSocket is a typed error from core; the
+ * access token is refreshed before any (re)connect inside the refresh window, so a socket never opens on a token
+ * about to die.
+ */
+function axiomStream(fields: AxiomStreamFields): StreamAuth {
+  return {
+    urls: [...fields.streamURLs],
+    needsHeaders: true,
+    renewInWindow: true,
+    authenticate(tokens, upgrade) {
+      const headers = new Headers({ 'User-Agent': AXIOM_STREAM_USER_AGENT })
+      // set, not a spread: a user's 'user-agent' replaces the default whatever its case.
+      for (const [name, value] of Object.entries(fields.streamHeaders ?? {})) headers.set(name, value)
+      // The same cookies and Origin/Referer as every Axiom request, over the user's headers (their cookies merged).
+      applyTokens(AXIOM_PROVIDER, fields, tokens, headers)
+      headers.forEach((value, name) => {
+        upgrade.headers[name] = value
+      })
+    },
+  }
+}
+
+/**
+ * The Axiom flow with its realtime feed declared (`stream`): the same steps as `axiomFlow`, on a prototype of its own,
+ * so a bot that never streams does not ship the stream code (the size gate's Axiom row).
+ */
+export const axiomStreamFlow = /* @__PURE__ */ defineFlow<AxiomStreamFields>(/* @__PURE__ */ loginFlowSpec<AxiomStreamFields>(AXIOM_PROVIDER, axiomStream))

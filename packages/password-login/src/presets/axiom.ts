@@ -1,5 +1,5 @@
 import { ConfigError, createSession, MemoryTokenStore } from '@authmux/core'
-import type { Session, SessionOptions } from '@authmux/core'
+import type { AuthFlow, Session, SessionOptions, TokenStore } from '@authmux/core'
 import { extendSession, optionOrEnv } from '@authmux/core/provider'
 import { checkCookieOption } from '../cookie-value'
 import { PACKAGE_NAME } from '../flow'
@@ -12,6 +12,7 @@ import {
   AXIOM_SETTINGS,
   axiomFlow,
   ONE_ORIGIN_LOGIN_URLS,
+  type AxiomFields,
 } from './axiom-flow'
 
 export { AXIOM_HOSTS, AXIOM_REFRESH_BEFORE_EXPIRY_MS, AXIOM_WEB_ORIGIN } from './axiom-flow'
@@ -77,9 +78,22 @@ const COOKIE_OPTIONS = [
 
 /**
  * Axiom Trade: email + PBKDF2-hashed password, the emailed one-time code, cookie-carried tokens refreshed before
- * the 16-minute access token expires, and import of tokens copied from a browser session.
+ * the 16-minute access token expires, and import of tokens copied from a browser session. The realtime feed
+ * (`connectWebSocket`) is in the `@authmux/password-login/stream` variant of this factory.
  */
 export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
+  const { session, store } = axiomSession(options, axiomFlow)
+  return extendSession(session, { hasSavedTokens: savedTokensCheck(session, store) })
+}
+
+/** `hasSavedTokens()` of a session on `store`. */
+export const savedTokensCheck = (session: Session, store: TokenStore) => async () => (await store.get(await session.storeKey())) !== undefined
+
+/**
+ * `createAxiomAuth`'s body: the options checked, the fields built and the session created over `flow` (the plain
+ * Axiom flow, or the streaming variant's, which adds its own fields). Returns the session and the store it uses.
+ */
+export function axiomSession(options: AxiomAuthOptions, makeFlow: (fields: AxiomFields) => AuthFlow): { session: Session; store: TokenStore } {
   const { email: emailOption, password: passwordOption, otp, turnstileToken: turnstileOption, env, serverLogout, ...rest } = options
   // The preset's own options (secrets among them) stay out of the engine's options.
   const { accessToken: accessOption, refreshToken: refreshOption, cfClearance: cfOption, baseURL: baseOption, ...sessionOptions } = rest
@@ -115,7 +129,7 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   // Checked by the engine with core's rule (assertSecureBaseURL: absolute, https or loopback http unless allowInsecureHttp).
   const baseURL = baseOption?.replace(/\/+$/, '')
 
-  const flow = axiomFlow({
+  const flow = makeFlow({
     baseURL: baseURL ?? AXIOM_HOSTS.api,
     // No email: no name for the account, so the engine keys the store by a fingerprint of the secrets.
     identity: email?.toLowerCase(),
@@ -136,7 +150,5 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
   const store = sessionOptions.store ?? new MemoryTokenStore()
   // Imported browser tokens are the engine's `initialTokens`: used while valid, refreshed first when expired.
   const session = createSession(flow, { ...sessionOptions, store, ...(accessToken ? { initialTokens: { accessToken, refreshToken } } : {}) })
-  return extendSession(session, {
-    hasSavedTokens: async () => (await store.get(await session.storeKey())) !== undefined,
-  })
+  return { session, store }
 }
