@@ -1,6 +1,8 @@
 import { startProjectXEmulator, startTradeReadyEmulator } from '@authmux/testkit'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createProjectXAuth, createTradeReadyAuth } from './index'
+import { createProjectXAuth as createProjectXHubAuth } from './signalr'
+import { createTradeReadyAuth as createTradeReadyStreamAuth } from './stream'
 
 // The README examples, run as written against the emulators (base URLs come from the documented env variables).
 afterEach(() => vi.unstubAllEnvs())
@@ -50,6 +52,59 @@ describe('README examples', () => {
         expect(hubToken).toMatch(/^ey/)
       }
       expect(emu.requests.list().map((r) => r.path)).toEqual(['/api/Auth/loginKey', '/api/Account/search', '/api/Auth/logout'])
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('TradeReady realtime stream', async () => {
+    const emu = await startTradeReadyEmulator({ streams: { tickerIntervalMs: 0 } })
+    vi.stubEnv('TRADEREADY_API_KEY', emu.credentials.apiKey)
+    vi.stubEnv('TRADEREADY_API_SECRET', emu.credentials.apiSecret)
+    vi.stubEnv('TRADEREADY_API_URL', emu.url)
+    try {
+      const messages: unknown[] = []
+      const errors: string[] = []
+      const tradeready = createTradeReadyStreamAuth() // the preset above, plus connectWebSocket()
+      const stream = tradeready.connectWebSocket() // wss://<baseURL host>/ws/v1?api_key=…
+      stream.on('message', ({ data }) => messages.push(JSON.parse(data))) // ticks, orders, replies
+      stream.on('error', ({ error }) => errors.push(error.message)) // typed; a refused key ends the stream
+      expect(await stream.subscribe({ channel: 'ticker', symbol: 'BTCUSDT' })).toBe('ticker:BTCUSDT')
+      await stream.subscribe({ channel: 'candles', symbol: 'ETHUSDT', interval: '1m' })
+      await stream.close()
+      expect(messages).toContainEqual({ type: 'subscribed', channel: 'candles:ETHUSDT:1m' })
+      expect(errors).toEqual([])
+      tradeready.dispose()
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('ProjectX realtime hubs', async () => {
+    const emu = await startProjectXEmulator({ streams: { pushIntervalMs: 0 } })
+    vi.stubEnv('PROJECT_X_USERNAME', emu.credentials.userName)
+    vi.stubEnv('PROJECT_X_API_KEY', emu.credentials.apiKey)
+    vi.stubEnv('PROJECTX_API_URL', emu.url)
+    try {
+      const seen: unknown[] = []
+      const projectx = createProjectXHubAuth() // the preset above, plus hubConnection()
+      const { id: accountId } = await projectx.account()
+
+      const user = projectx.hubConnection('user')
+      user.on('GatewayUserOrder', (order) => seen.push(order))
+      user.onLifecycle('logout', () => seen.push('ended elsewhere; the hub has stopped'))
+      await user.subscribe('SubscribeOrders', accountId) // re-invoked after every reconnect
+      await user.start()
+
+      const market = projectx.hubConnection('market')
+      market.on('GatewayQuote', (contractId, quote) => seen.push([contractId, quote]))
+      await market.subscribe('SubscribeContractQuotes', 'CON.F.US.EP.Z25')
+      await market.start()
+      emu.streams.pushMarket('GatewayQuote', 'CON.F.US.EP.Z25')
+      while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 2))
+      await Promise.all([user.stop(), market.stop()])
+      expect(seen).toEqual([['CON.F.US.EP.Z25', expect.objectContaining({ bestBid: expect.any(Number) })]])
+      projectx.dispose()
     } finally {
       await emu.close()
     }

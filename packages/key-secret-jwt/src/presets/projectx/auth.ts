@@ -57,6 +57,12 @@ const storedSessionHint = 'Or pass { storeKey } to use a stored session without 
  * With only `{ storeKey, store }` it uses (and can log out) a session saved earlier.
  */
 export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXAuth {
+  const { strategy, accountName } = projectXSession(options)
+  return extendSession(strategy, projectXExtras(strategy, accountName))
+}
+
+/** The engine session of `createProjectXAuth`, before extras: options and environment read and checked. */
+export function projectXSession(options: ProjectXAuthOptions): { strategy: Session; accountName: string | undefined } {
   const { username: usernameOption, apiKey: apiKeyOption, accountName: accountNameOption, baseURL: baseURLOption, env, ...session } = options
   const spec = (field: string, envName: string): OptionSpec => ({ field, envName, env, provider, packageName: PACKAGE_NAME })
   const keySpec = spec('apiKey', 'PROJECT_X_API_KEY')
@@ -79,8 +85,13 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
   const identity = username !== undefined && baseURL !== PROJECTX_DEFAULT_BASE_URL ? `${username}@${base.host}` : username
 
   const strategy = createSession(projectXFlow({ baseURL, identity, secrets: [apiKey], username, apiKey, accountName, canAcquire: !sessionOnly }), session)
+  return { strategy, accountName }
+}
+
+/** The preset's extras (`accountName`, `account()`) for `extendSession`. */
+export function projectXExtras(strategy: Session, accountName: string | undefined): Pick<ProjectXAuth, 'accountName' | 'account'> {
   let account: Promise<ProjectXAccount> | undefined
-  return extendSession(strategy, {
+  return {
     accountName,
     account: () => {
       account ??= findProjectXAccount(strategy, accountName).catch((error: unknown) => {
@@ -89,5 +100,5 @@ export function createProjectXAuth(options: ProjectXAuthOptions = {}): ProjectXA
       })
       return account
     },
-  })
+  }
 }

@@ -1,4 +1,4 @@
-import { type TokenSet } from '@authmux/core'
+import type { TokenSet } from '@authmux/core'
 import { defineFlow, type FlowFields, type FlowSpec, isEndpoint } from '@authmux/core/provider'
 import { PACKAGE_NAME } from '../../package-name'
 import { attachToken, loginForToken, logoutToken, revalidateToken } from '../../steps'

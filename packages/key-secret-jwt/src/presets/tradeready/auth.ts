@@ -68,6 +68,12 @@ const rateLimitAccessor: PropertyDescriptor = {
  * With only `{ storeKey, store }` it uses (and can log out) a session saved earlier, sending its JWT on every route.
  */
 export function createTradeReadyAuth(options: TradeReadyAuthOptions = {}): TradeReadyAuth {
+  const { strategy, fields } = tradeReadySession(options)
+  return extendSession(strategy, tradeReadyExtras(strategy, fields))
+}
+
+/** The engine session of `createTradeReadyAuth` and its fields, before extras: options and environment read and checked. */
+export function tradeReadySession(options: TradeReadyAuthOptions): { strategy: Session; fields: TradeReadyFields } {
   const { apiKey: apiKeyOption, apiSecret: apiSecretOption, agentId: agentIdOption, baseURL: baseURLOption, loginLimit, env, ...session } = options
   const spec = (field: string, envName: string): OptionSpec => ({ field, envName, env, provider, packageName: PACKAGE_NAME })
   const keySpec = spec('apiKey', TRADEREADY_API_KEY_ENV)
@@ -90,12 +96,17 @@ export function createTradeReadyAuth(options: TradeReadyAuthOptions = {}): Trade
   })
   const strategy = createSession(tradeReadyFlow(fields), { ...session, loginLimit: tradeReadyLoginLimit(loginLimit) })
   fieldsOf.set(strategy, fields)
+  return { strategy, fields }
+}
+
+/** The preset's extras (`rateLimit`, `userLogin`) for `extendSession`. */
+export function tradeReadyExtras(strategy: Session, fields: TradeReadyFields): Pick<TradeReadyAuth, 'rateLimit' | 'userLogin'> {
   const extras: Pick<TradeReadyAuth, 'rateLimit' | 'userLogin'> = {
     rateLimit: undefined,
     userLogin: (credentials) => userLogin(strategy, fields, credentials),
   }
   Object.defineProperty(extras, 'rateLimit', rateLimitAccessor)
-  return extendSession(strategy, extras)
+  return extras
 }
 
 /** Creates a TradeReady account (`POST /auth/register`); see `registerTradeReadyAccount`. */

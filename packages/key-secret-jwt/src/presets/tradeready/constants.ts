@@ -6,3 +6,5 @@ export const TRADEREADY_AGENT_ID_ENV = 'TRADEREADY_AGENT_ID'
 export const TRADEREADY_API_URL_ENV = 'TRADEREADY_API_URL'
 /** TradeReady allows 5 logins per minute per IP; the client never attempts more than this. */
 export const TRADEREADY_LOGIN_QUOTA_PER_MINUTE = 5
+/** Subscriptions one TradeReady stream connection may hold (the server answers an 11th with `SUBSCRIPTION_LIMIT`). */
+export const TRADEREADY_SUBSCRIPTION_LIMIT = 10

@@ -6,6 +6,7 @@ import { tradeReadyError } from './errors'
 import { type TradeReadyRateLimit, readRateLimit } from './rate-limit'
 import { isTradeReadyJwtRoute } from './routes'
 import { tradeReadyTokenResponse } from './schemas'
+import { tradeReadyStreamAuth } from './stream-auth'
 
 /** Email + password for `/auth/user-login`. */
 export interface TradeReadyUserCredentials {
@@ -122,6 +123,8 @@ export const tradeReadySpec: FlowSpec<TradeReadyFields> = {
   onResponse(response, _request, fields) {
     fields.rateLimit = readRateLimit(response.headers) ?? fields.rateLimit
   },
+  // `/ws/v1?api_key=…` at the origin root, pong to every ping; a 403 on the upgrade is final (see stream-auth.ts).
+  stream: tradeReadyStreamAuth,
 }
 
 /** One flow per strategy, sharing `tradeReadySpec`'s methods: `tradeReadyFlow(fields)`. */
