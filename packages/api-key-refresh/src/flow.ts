@@ -92,13 +92,13 @@ export function apiKeyRefreshSpec(api: ApiKeyRefreshApi): FlowSpec<ApiKeyRefresh
         acceptStatus: REFRESH_REJECTED,
         schema: refreshResponseSchema,
       })
-      if (REFRESH_REJECTED.includes(response.status)) {
+      if (!response.ok) {
         throw new TokenExpiredError(`${PACKAGE_NAME}: ${name} refused the refresh token (HTTP ${response.status}); exchanging the API key again.`, {
           provider: name,
           status: response.status,
         })
       }
-      // A 2xx body was validated against the schema by the engine (a mismatch is a ResponseShapeError).
+      // ok: a 2xx body, validated against the schema by the engine (a mismatch is a ResponseShapeError).
       const { data } = response
       ctx.addSecret(data.access_token)
       ctx.addSecret(data.refresh_token)

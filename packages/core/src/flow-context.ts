@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import { parseSetCookies, serializeCookies } from './cookies'
 import { ConfigError, InvalidCredentialsError, NetworkError, ProviderError, RateLimitError, ResponseShapeError, isRejection, type AuthError } from './errors'
 import { resolveExpiry } from './expiry'
-import type { AuthFlow, FlowContext, FlowRequest, FlowResponse } from './flow'
+import type { AuthFlow, FlowContext, FlowRejectedResponse, FlowRequest, FlowResponse } from './flow'
 import type { Redactor } from './redact'
 import { describeErrorBody } from './sanitize'
 import { assertSecureURL } from './secure-url'
@@ -23,12 +23,9 @@ export interface FlowContextDeps {
 export function createFlowContext(deps: FlowContextDeps): FlowContext {
   const { flow, transport, redactor } = deps
   const label = { provider: flow.name, packageName: flow.packageName }
-  return {
-    now: transport.now,
-    skewMs: () => transport.skew.skewMs,
-    addSecret: (value) => redactor.add(value),
-    expiry: (input) => resolveExpiry(input, { now: transport.now(), skewMs: transport.skew.skewMs }),
-    async request<S extends z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>> {
+  function request<S extends z.ZodType>(request: FlowRequest<S> & { acceptStatus?: undefined }): Promise<FlowResponse<z.infer<S>>>
+  function request<S extends z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse>
+  async function request<S extends z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse> {
       const url = resolveAuthURL(request.url, deps)
       for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value)
       assertSecureURL(url, { ...label, allowInsecureHttp: deps.allowInsecureHttp })
@@ -76,10 +73,18 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
             { provider: flow.name, status: response.status, field },
           )
         }
-        return { status: response.status, headers: response.headers, data: parsed.data, cookies }
+        return { ok: true, status: response.status, headers: response.headers, data: parsed.data, cookies }
       }
-      return { status: response.status, headers: response.headers, data: data as z.infer<S>, cookies }
-    },
+      if (!ok) return { ok: false, status: response.status, headers: response.headers, data, cookies }
+      // No schema given: the caller asked for the body as it comes (typed as the default `z.ZodType`'s output).
+      return { ok: true, status: response.status, headers: response.headers, data: data as z.infer<S>, cookies }
+  }
+  return {
+    now: transport.now,
+    skewMs: () => transport.skew.skewMs,
+    addSecret: (value) => redactor.add(value),
+    expiry: (input) => resolveExpiry(input, { now: transport.now(), skewMs: transport.skew.skewMs }),
+    request,
   }
 }
 

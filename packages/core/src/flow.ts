@@ -12,13 +12,24 @@ export interface OutgoingRequest {
   signal?: AbortSignal | null
 }
 
-/** A parsed response from an auth call made with `FlowContext.request()`. */
+/** A 2xx answer to an auth call made with `FlowContext.request()`: `data` passed the request's `schema`. */
 export interface FlowResponse<T = unknown> {
+  ok: true
   status: number
   headers: Headers
   /** Parsed JSON when the body is JSON (validated by `schema` when given), else the text, else `undefined`. */
   data: T
   /** Cookies set by the response (`Set-Cookie`), name → value. Cookies being deleted (Max-Age=0) are left out. */
+  cookies: Record<string, string>
+}
+
+/** A non-2xx answer the request listed in `acceptStatus`: returned instead of thrown, its body never validated. */
+export interface FlowRejectedResponse {
+  ok: false
+  status: number
+  headers: Headers
+  /** Parsed JSON or text, as the provider sent it (no schema ran on it). */
+  data: unknown
   cookies: Record<string, string>
 }
 
@@ -51,8 +62,13 @@ export interface FlowRequest<S extends z.ZodType = z.ZodType> {
 
 /** What the engine gives a flow for its auth calls. */
 export interface FlowContext {
-  /** Makes an auth call: origin-checked, timed out, retried, skew-tracked, errors typed and redacted. */
-  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>>
+  /**
+   * Makes an auth call: origin-checked, timed out, retried, skew-tracked, errors typed and redacted. Without
+   * `acceptStatus` it resolves only with a 2xx answer whose body passed `schema`; with it, a listed status comes back
+   * as a `FlowRejectedResponse` (`ok: false`, unvalidated `data`) — check `ok` before reading `data`.
+   */
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S> & { acceptStatus?: undefined }): Promise<FlowResponse<z.infer<S>>>
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse>
   /** Current time in epoch ms on the local clock. */
   now(): number
   /** Server clock minus local clock in ms, learned from `Date` headers. */

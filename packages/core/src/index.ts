@@ -15,7 +15,7 @@ export type {
   TokenStore,
   TokenStoreChange,
 } from './types'
-export type { AuthFlow, FlowContext, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
+export type { AuthFlow, FlowContext, FlowRejectedResponse, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 export {
   AuthError,
   ConfigError,

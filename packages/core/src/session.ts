@@ -2,7 +2,7 @@ import type { $Fetch } from 'ofetch'
 import type { z } from 'zod'
 import { createAuthFetch } from './auth-fetch'
 import { ConfigError } from './errors'
-import type { AuthFlow, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
+import type { AuthFlow, FlowRejectedResponse, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 import { Lifecycle } from './lifecycle'
 import { SessionContext } from './session-context'
 import { SESSION_INTERNALS, type SessionInternals } from './internals'
@@ -28,7 +28,8 @@ export interface Session extends AuthStrategy {
    * Sends an unauthenticated call (registration, public endpoints) through the engine's transport: origin-checked,
    * timed out, retried, errors typed by the flow and redacted. No token is attached.
    */
-  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>>
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S> & { acceptStatus?: undefined }): Promise<FlowResponse<z.infer<S>>>
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse>
   /** Stops the background refresh timer. The session still works on demand afterwards. */
   dispose(): void
   [Symbol.asyncDispose](): Promise<void>
@@ -146,7 +147,9 @@ class AuthSession implements Session {
     return this.#lifecycle.storeKey()
   }
 
-  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>>> {
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S> & { acceptStatus?: undefined }): Promise<FlowResponse<z.infer<S>>>
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse>
+  request<S extends z.ZodType = z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse> {
     return this.#guard(() => this.#context.ctx().request(request))
   }
 

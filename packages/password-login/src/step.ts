@@ -6,8 +6,10 @@ import type { LoginFields } from './steps'
  * request's own headers and cookies (later ones win). Method and retry default in the engine (POST, retried).
  */
 export function sendStep(ctx: FlowContext, fields: LoginFields, request: FlowRequest): Promise<FlowResponse> {
+  // A step's every non-2xx answer is an error (typed by the flow's toError): no accepted statuses.
+  const { acceptStatus: _none, ...step } = request
   return ctx.request({
-    ...request,
+    ...step,
     headers: { ...fields.settings.authHeaders, ...request.headers },
     cookies: { ...fields.extraCookies, ...request.cookies },
   })
