@@ -2,7 +2,7 @@
 // `pnpm bench [name…]`: builds the packages, runs each benchmark in its own process (so heap and start-up figures
 // are not polluted by the others), prints one table and writes bench/results/latest.json (one object per figure:
 // name, value, unit, baseline, ratio, plus details). Names: overhead, storm, refresh-ahead, hot-path,
-// many-accounts, startup, request-cpu.
+// many-accounts, startup, request-cpu, streams.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus } from 'node:os'
@@ -18,6 +18,7 @@ const BENCHMARKS = [
   { name: 'many-accounts', file: 'many-accounts.mjs', nodeArgs: ['--expose-gc'] },
   { name: 'startup', file: 'startup.mjs' },
   { name: 'request-cpu', file: 'request-cpu.mjs' },
+  { name: 'streams', file: 'streams.mjs', nodeArgs: ['--expose-gc'] },
 ]
 
 const wanted = process.argv.slice(2)

@@ -1,8 +1,9 @@
 import { createApalaAuth } from '@authmux/api-key-refresh'
 import { createAionMarketAuth } from '@authmux/bearer'
 import { composeAuth, type ComposedAuth, type Session, type SessionOptions, type TokenStore } from '@authmux/core'
-import { createProjectXAuth, createTradeReadyAuth } from '@authmux/key-secret-jwt'
-import { createAxiomAuth } from '@authmux/password-login'
+import { createProjectXAuth, type ProjectXHubAuth } from '@authmux/key-secret-jwt/signalr'
+import { createTradeReadyAuth, type TradeReadyStreamAuth } from '@authmux/key-secret-jwt/stream'
+import { type AxiomStreamAuth, createAxiomAuth } from '@authmux/password-login/stream'
 import { PROBES, PROVIDER_NAMES, probeURL, type ProviderName } from './providers'
 
 /** Where and how the bot reaches each provider. A provider left out is not composed. */
@@ -20,7 +21,13 @@ export interface BotTargets {
     cfClearance?: string
   }
   aionmarket?: { baseURL?: string; apiKey: string }
-  projectx?: { baseURL?: string; username: string; apiKey: string }
+  projectx?: {
+    baseURL?: string
+    username: string
+    apiKey: string
+    /** Contract whose quotes the market hub streams (e.g. `CON.F.US.EP.Z25`); without it the market hub is skipped. */
+    contractId?: string
+  }
   tradeready?: { baseURL?: string; apiKey: string; apiSecret: string }
   apala?: { baseURL: string; apiKey: string }
 }
@@ -47,6 +54,10 @@ export interface CallResult {
 export interface Bot {
   readonly providers: ProviderName[]
   readonly strategies: Partial<Record<ProviderName, Session>>
+  /** The same strategies, typed with their realtime streams (the presets' `/stream` and `/signalr` entries). */
+  readonly streaming: { axiom?: AxiomStreamAuth; projectx?: ProjectXHubAuth; tradeready?: TradeReadyStreamAuth }
+  /** Contract for the ProjectX market hub, when configured. */
+  readonly contractId: string | undefined
   readonly auth: ComposedAuth
   readonly store: TokenStore
   /** Makes the provider's probe request through the composed fetch. Never throws. */
@@ -67,13 +78,17 @@ export function createBot(options: BotOptions): Bot {
     timeoutMs: 10_000,
   }
   const strategies: Partial<Record<ProviderName, Session>> = {}
+  const streaming: Bot['streaming'] = {}
   if (targets.axiom) {
     const t = targets.axiom
-    strategies.axiom = createAxiomAuth({ ...common, ...t, env: false })
+    strategies.axiom = streaming.axiom = createAxiomAuth({ ...common, ...t, env: false })
   }
   if (targets.aionmarket) strategies.aionmarket = createAionMarketAuth({ ...common, ...targets.aionmarket })
-  if (targets.projectx) strategies.projectx = createProjectXAuth({ ...common, ...targets.projectx })
-  if (targets.tradeready) strategies.tradeready = createTradeReadyAuth({ ...common, ...targets.tradeready })
+  if (targets.projectx) {
+    const { contractId: _contract, ...projectx } = targets.projectx
+    strategies.projectx = streaming.projectx = createProjectXAuth({ ...common, ...projectx })
+  }
+  if (targets.tradeready) strategies.tradeready = streaming.tradeready = createTradeReadyAuth({ ...common, ...targets.tradeready })
   if (targets.apala) strategies.apala = createApalaAuth({ ...common, ...targets.apala })
 
   const providers = PROVIDER_NAMES.filter((name) => strategies[name] !== undefined)
@@ -82,6 +97,8 @@ export function createBot(options: BotOptions): Bot {
   return {
     providers,
     strategies,
+    streaming,
+    contractId: targets.projectx?.contractId,
     auth,
     store,
     async call(provider) {

@@ -5,6 +5,12 @@ import type { ProviderName } from './providers'
 /** Token lifetime (virtual seconds) of every expiring provider in the scripted scenario. */
 export const SCENARIO_TOKEN_SECONDS = 120
 
+/** Real ms between two pushes on every emulated stream (ticks, room pushes, quotes, account updates). */
+export const STREAM_PUSH_MS = 200
+
+/** The ProjectX contract whose quotes the market hub streams in the scripted scenario. */
+export const SCENARIO_CONTRACT_ID = 'CON.F.US.EP.Z25'
+
 /** The testkit emulators, started in this process with short token lifetimes. */
 export interface EmulatedWorld {
   emulators: Emulators
@@ -26,6 +32,10 @@ export async function startEmulatedWorld(): Promise<EmulatedWorld> {
   const lifetime = { accessSeconds: SCENARIO_TOKEN_SECONDS }
   const emulators = await startEmulators({
     lifetimes: { axiom: lifetime, projectx: lifetime, tradeready: lifetime, apala: { ...lifetime, refreshSeconds: 3_600 } },
+    // Frequent pushes, so a stream shows its first message on a new socket within a fraction of a second.
+    tradeready: { streams: { tickerIntervalMs: STREAM_PUSH_MS } },
+    axiom: { streams: { pushIntervalMs: STREAM_PUSH_MS } },
+    projectx: { streams: { pushIntervalMs: STREAM_PUSH_MS } },
   })
   const { credentials: c, urls } = emulators
   let otpReads = 0
@@ -37,7 +47,7 @@ export async function startEmulatedWorld(): Promise<EmulatedWorld> {
   const targets: BotTargets = {
     axiom: { baseURL: urls.axiom, email: c.axiom.email, password: c.axiom.password, otp },
     aionmarket: { baseURL: urls.aionmarket, apiKey: c.aionmarket.apiKey },
-    projectx: { baseURL: urls.projectx, username: c.projectx.userName, apiKey: c.projectx.apiKey },
+    projectx: { baseURL: urls.projectx, username: c.projectx.userName, apiKey: c.projectx.apiKey, contractId: SCENARIO_CONTRACT_ID },
     tradeready: { baseURL: urls.tradeready, apiKey: c.tradeready.apiKey, apiSecret: c.tradeready.apiSecret },
     apala: { baseURL: urls.apala, apiKey: c.apala.apiKey },
   }

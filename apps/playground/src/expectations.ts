@@ -1,6 +1,8 @@
 import { FAULT_PLAN } from './faults'
 import { PROVIDER_NAMES, type ProviderName } from './providers'
 import type { ScenarioResult } from './scenario'
+import { STREAM_FAULTS } from './stream-faults'
+import { STREAM_INFO, STREAM_NAMES } from './streams'
 
 /** One checked promise of the scenario. */
 export interface Expectation {
@@ -52,6 +54,39 @@ export function checkScenario(result: ScenarioResult): Expectation[] {
   }
   const planned = PROVIDER_NAMES.reduce((n, p) => n + FAULT_PLAN[p].length, 0)
   add('every scripted fault played out', result.faults.length === planned, `${result.faults.length} of ${planned} faults observed`)
+
+  const streams = new Map(result.streams.map((s) => [s.row.name, s]))
+  for (const name of STREAM_NAMES) {
+    const label = STREAM_INFO[name].label
+    const stream = streams.get(name)
+    if (!stream) {
+      add(`${label}: streamed`, false, 'not opened')
+      continue
+    }
+    const { row, emulator } = stream
+    for (const f of result.streamFaults.filter((o) => o.stream === name)) add(`${label}: ${f.label} recovered`, f.recovered, f.detail)
+    add(
+      `${label}: subscriptions restored on every reconnect`,
+      emulator.reconnects >= 2 && emulator.reconnectsRestored === emulator.reconnects && row.restored >= emulator.reconnects * row.subscriptions.length,
+      `emulator log: ${emulator.reconnectsRestored} of ${emulator.reconnects} reconnects saw all of ${row.subscriptions.join(', ')} again; the bot counted ${row.restored} restored`,
+    )
+    add(
+      `${label}: every upgrade carried a valid credential`,
+      emulator.staleCredentials === 0 && emulator.upgrades > 0,
+      `${emulator.upgrades} upgrade(s), ${emulator.refused} refused by the fault, ${emulator.staleCredentials} with an expired, revoked or missing credential`,
+    )
+    add(
+      `${label}: messages after the faults`,
+      (row.afterFaults ?? 0) > 0 && row.errors.length === 0,
+      `${row.afterFaults ?? 0} of ${row.messages} message(s) after the faults${row.errors.length ? `; errors: ${row.errors.join(', ')}` : ''}`,
+    )
+  }
+  const plannedStreamFaults = STREAM_NAMES.length * STREAM_FAULTS.length
+  add(
+    'every scripted stream fault played out',
+    result.streamFaults.length === plannedStreamFaults,
+    `${result.streamFaults.length} of ${plannedStreamFaults} stream faults observed`,
+  )
   return out
 }
 

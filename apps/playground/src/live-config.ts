@@ -70,6 +70,7 @@ export function liveConfigFromEnv(env: Record<string, string | undefined>, otp?:
       username: get('PROJECT_X_USERNAME')!,
       apiKey: get('PROJECT_X_API_KEY')!,
       ...(get('PROJECTX_API_URL') ? { baseURL: get('PROJECTX_API_URL') } : {}),
+      ...(get('PROJECT_X_CONTRACT_ID') ? { contractId: get('PROJECT_X_CONTRACT_ID') } : {}),
     }
   } else skipped.push({ provider: 'projectx', missing: px, why: 'ProjectX exchanges the user name + API key for a session token (/Auth/loginKey)' })
 

@@ -7,6 +7,7 @@ import { startEmulators, type Emulators } from '@authmux/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LiveReport } from './live'
 import { PROVIDER_NAMES } from './providers'
+import { STREAM_NAMES } from './streams'
 import { leakedSecrets, runPlayground } from './testing/run-playground'
 
 /**
@@ -48,6 +49,7 @@ describe('playground --live wiring (base URLs pointed at local emulators)', () =
       PROJECTX_API_URL: urls.projectx,
       PROJECT_X_USERNAME: c.projectx.userName,
       PROJECT_X_API_KEY: c.projectx.apiKey,
+      PROJECT_X_CONTRACT_ID: 'CON.F.US.ENQ.Z25',
       TRADEREADY_API_URL: urls.tradeready,
       TRADEREADY_API_KEY: c.tradeready.apiKey,
       TRADEREADY_API_SECRET: c.tradeready.apiSecret,
@@ -74,6 +76,12 @@ describe('playground --live wiring (base URLs pointed at local emulators)', () =
       expect(report.providers[name]?.healthy, name).toBe(true)
       expect(report.providers[name]?.requests).toEqual({ ok: 2, failed: 0 })
     }
+    // The streams of the three providers that have one, on the emulators' stream endpoints (derived from the base URLs).
+    expect(report.skippedStreams).toEqual([])
+    for (const name of STREAM_NAMES) {
+      expect(report.streams[name]?.errors, `${name} stream errors`).toEqual([])
+      expect(report.streams[name]?.messages.total, `${name} stream messages`).toBeGreaterThan(0)
+    }
     expect(first.code).toBe(0)
     const loginsAfterFirst = Object.fromEntries(PROVIDER_NAMES.map((p) => [p, emu.stats.get(p).logins]))
 
@@ -92,12 +100,17 @@ describe('playground --live wiring (base URLs pointed at local emulators)', () =
   })
 
   it('skips providers without credentials and names the missing variables', async () => {
-    const partial = { ...env, TRADEREADY_API_SECRET: undefined, APALA_BASE_URL: undefined }
+    const partial = { ...env, TRADEREADY_API_SECRET: undefined, APALA_BASE_URL: undefined, PROJECT_X_CONTRACT_ID: undefined }
     const run = await runPlayground(['--live', '--requests', '1', '--store-dir', join(dir, 'store2'), '--dotenv', join(dir, 'none.env')], { env: partial })
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/skipping tradeready: missing TRADEREADY_API_SECRET — /)
     expect(run.stdout).toMatch(/skipping apala: missing APALA_BASE_URL — /)
     for (const name of ['axiom', 'aionmarket', 'projectx'] as const) expect(run.stdout).toMatch(new RegExp(`^\\s+${name}\\s+valid`, 'm'))
+    // Streams only where the credentials are: none for TradeReady, no market hub without a contract.
+    expect(run.stdout).toMatch(/skipping the projectx-market stream: no contract to stream quotes of \(set PROJECT_X_CONTRACT_ID/)
+    expect(run.stdout).toMatch(/^\s+projectx user\s+open\s/m)
+    expect(run.stdout).toMatch(/^\s+axiom new_pairs\s+open\s/m)
+    expect(run.stdout).not.toMatch(/^\s+tradeready ticker\s/m)
     expect(leakedSecrets(run.stdout + run.stderr, secrets)).toEqual([])
   })
 })

@@ -6,6 +6,8 @@ import { FAULT_PLAN, type FaultOutcome } from './faults'
 import { PROVIDER_NAMES, type ProviderName } from './providers'
 import type { View } from './report/view'
 import { openStoreLocation } from './store'
+import { runStreamFaults, streamEmulatorStats, type StreamEmulatorStats, type StreamFaultOutcome } from './stream-faults'
+import { type BotStreams, openStreams, type StreamRow } from './streams'
 import { formatSeconds, Tracker, type ProviderRow } from './tracker'
 import { sleep, Traffic } from './traffic'
 
@@ -19,6 +21,8 @@ export interface ScenarioTiming {
   steadyMs: number
   /** Longest time for every scripted fault to play out, in real ms. */
   faultsMaxMs: number
+  /** How long the stream emulators refuse upgrades (with 503) in the last stream fault, in real ms. */
+  refuseUpgradesMs: number
   /** Steady traffic after the faults, in real ms. */
   cooldownMs: number
   /** Probe requests per provider on the second start. */
@@ -30,7 +34,8 @@ export const DEFAULT_TIMING: ScenarioTiming = {
   requestPauseMs: 120,
   steadyMs: 5_000,
   faultsMaxMs: 12_000,
-  cooldownMs: 2_500,
+  refuseUpgradesMs: 3_000,
+  cooldownMs: 1_500,
   secondStartRequests: 3,
 }
 
@@ -50,6 +55,9 @@ export interface ScenarioResult {
     handedOver: ProviderName[]
   }
   faults: FaultOutcome[]
+  /** Bot 1's realtime streams at the end of its run, with what the emulators' stream logs say about each. */
+  streams: { row: StreamRow; emulator: StreamEmulatorStats }[]
+  streamFaults: StreamFaultOutcome[]
   second: {
     rows: ProviderRow[]
     /** Logins the emulators counted during the second start. */
@@ -66,9 +74,10 @@ export interface ScenarioOptions {
 }
 
 /**
- * The scripted run: emulators up, bot 1 logs in everywhere, serves steady traffic while tokens are renewed ahead of
- * expiry, rides out a 401, a 429 and a 503 burst per provider, stops; bot 2 starts on the same file store and must
- * not log in anywhere.
+ * The scripted run: emulators up, bot 1 logs in everywhere and opens its realtime streams, serves steady traffic while
+ * tokens are renewed ahead of expiry, rides out a 401, a 429 and a 503 burst per provider, then the stream faults
+ * (every socket dropped, tokens rotated while connected, upgrades refused for 3 s), stops; bot 2 starts on the same
+ * file store and must not log in anywhere.
  */
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const timing = { ...DEFAULT_TIMING, ...options.timing }
@@ -79,6 +88,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const world = await startEmulatedWorld()
   const location = await openStoreLocation(options.storeDir)
   const clock = new ClockDriver(world.emulators.clock, { speed: timing.clockSpeed })
+  let streams: BotStreams | undefined
   try {
     view.line(`token store: ${location.dir} (AES-256-GCM, key generated on first use)`)
     view.line(`token lifetimes: ${SCENARIO_TOKEN_SECONDS} s (virtual clock, ${timing.clockSpeed}× real time while the bot runs)`)
@@ -93,6 +103,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     view.phase('bot 1: log in to every provider (Axiom reads its code from the emulator inbox)')
     await Promise.all(bot1.providers.map(async (p) => tracker1.record(p, await bot1.call(p))))
 
+    view.phase('bot 1: realtime streams — ProjectX market + user hubs, TradeReady ticker, Axiom new_pairs')
+    streams = await openStreams(bot1, tracker1, { reconnect: STREAM_RECONNECT })
+    for (const s of streams.skipped) view.line(`the ${s.stream} stream did not start: ${s.why}`)
+
     const traffic = new Traffic({ bot: bot1, tracker: tracker1, emulators: world.emulators, pauseMs: timing.requestPauseMs })
     view.phase('bot 1: steady traffic, tokens renewed ahead of expiry in the background')
     clock.start()
@@ -103,6 +117,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     traffic.schedule(FAULT_PLAN)
     const deadline = performance.now() + timing.faultsMaxMs
     while (!traffic.faultsSettled() && performance.now() < deadline) await sleep(100)
+
+    view.phase(`bot 1: stream faults — every socket dropped, tokens rotated while connected, upgrades refused for ${timing.refuseUpgradesMs / 1000} s (503)`)
+    const streamFaults = await runStreamFaults({ bot: bot1, streams, emulators: world.emulators, view, refuseMs: timing.refuseUpgradesMs })
 
     view.phase('bot 1: steady traffic after the faults')
     await sleep(timing.cooldownMs)
@@ -117,8 +134,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       emulator: perProvider((p) => world.emulators.stats.get(p)),
       handedOver,
     }
+    const streamResults = tracker1.streamSnapshot().map((row) => ({ row, emulator: streamEmulatorStats(world.emulators, row.name, row.subscriptions) }))
     tableIfPlain(view)
     view.stop()
+    await streams.close()
     bot1.dispose()
     tracker1.close()
 
@@ -151,14 +170,20 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       otpReads,
       first,
       faults: traffic.outcomes,
+      streams: streamResults,
+      streamFaults,
       second,
     }
   } finally {
     clock.stop()
+    await streams?.close()
     await world.close()
     if (options.storeDir === undefined) await location.cleanup()
   }
 }
+
+/** Short reconnect delays, so a refusal of a few seconds costs about that long (the default starts at 500 ms, caps at 30 s). */
+const STREAM_RECONNECT = { baseDelayMs: 100, maxDelayMs: 1_000 }
 
 /**
  * Before bot 1 exits, renews any token within 15 virtual seconds of its refresh point, as a bot would on a graceful

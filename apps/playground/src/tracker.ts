@@ -1,6 +1,7 @@
 import type { AuthState, Session } from '@authmux/core'
 import type { CallResult } from './bot'
 import type { ProviderName } from './providers'
+import type { StreamName, StreamRow } from './streams'
 
 /** What the table shows for one provider. Nothing in here is secret. */
 export interface ProviderRow {
@@ -27,6 +28,8 @@ export interface ProviderRow {
 /** Follows one bot's strategies through their events and the bot's request outcomes. */
 export class Tracker {
   readonly rows = new Map<ProviderName, ProviderRow>()
+  /** The bot's realtime streams (`streams.ts` updates them and calls `streamChanged`). */
+  readonly streams = new Map<StreamName, StreamRow>()
   readonly #strategies = new Map<ProviderName, Session>()
   readonly #unsubscribe: (() => void)[] = []
   readonly #listeners = new Set<(name: ProviderName, line?: string) => void>()
@@ -99,6 +102,22 @@ export class Tracker {
   /** Sets the row's last event (and prints `line` in plain output, when given). */
   note(name: ProviderName, event: string, line?: string): void {
     this.#event(name, event, line)
+  }
+
+  /** Shows a realtime stream in the stream table from now on. */
+  addStream(row: StreamRow): void {
+    this.streams.set(row.name, row)
+    this.#touch(row.provider)
+  }
+
+  /** A stream's row changed (and `line`, when given, is worth a line of plain output under its provider's name). */
+  streamChanged(row: StreamRow, line?: string): void {
+    this.#touch(row.provider, line)
+  }
+
+  /** Copies of the stream rows, in display order. */
+  streamSnapshot(): StreamRow[] {
+    return [...this.streams.values()].map((row) => ({ ...row, subscriptions: [...row.subscriptions], errors: [...row.errors] }))
   }
 
   /** Called on every change: `line` is a notable event worth a line of plain output. */

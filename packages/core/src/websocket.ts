@@ -70,19 +70,16 @@ export function connectWebSocket(strategy: AuthStrategy, options: ConnectWebSock
   return new ReconnectingSocket(internals, internals.flow.stream, options)
 }
 
+type ListenersByEvent = { [E in keyof AuthWebSocketEventMap]?: Listeners<AuthWebSocketEventMap[E]> }
+
 class ReconnectingSocket implements AuthWebSocket {
   #state: AuthWebSocketState = 'connecting'
   readonly #internals: SessionInternals
   readonly #stream: StreamAuth
   readonly #options: ConnectWebSocketOptions
   readonly #urls: URL[]
-  readonly #listeners: { [E in keyof AuthWebSocketEventMap]: Listeners<AuthWebSocketEventMap[E]> } = {
-    open: new Listeners(),
-    message: new Listeners(),
-    reconnecting: new Listeners(),
-    close: new Listeners(),
-    error: new Listeners(),
-  }
+  /** Listener sets, created on the first `on()` of each event (an idle stream holds none it doesn't use). */
+  readonly #listeners: ListenersByEvent = {}
   #socket: OpenSocket | undefined
   #attempt = 0
   #opened = false
@@ -118,7 +115,9 @@ class ReconnectingSocket implements AuthWebSocket {
   }
 
   on<E extends keyof AuthWebSocketEventMap>(event: E, listener: (event: AuthWebSocketEventMap[E]) => void): () => void {
-    return this.#listeners[event].add(listener)
+    const byEvent: ListenersByEvent = this.#listeners
+    const listeners = (byEvent[event] ??= new Listeners<AuthWebSocketEventMap[E]>() as ListenersByEvent[E]) as Listeners<AuthWebSocketEventMap[E]>
+    return listeners.add(listener)
   }
 
   close(code = 1000, reason = ''): Promise<void> {
@@ -205,12 +204,12 @@ class ReconnectingSocket implements AuthWebSocket {
     } catch (error) {
       this.#emitError(error)
     }
-    this.#listeners.open.emit({ url: this.#internals.redact(url.href), attempt, reconnected })
+    this.#listeners.open?.emit({ url: this.#internals.redact(url.href), attempt, reconnected })
   }
 
   #onMessage(data: string): void {
     if (this.#stream.heartbeat?.(data, (reply) => this.#socket?.send(reply))) return
-    this.#listeners.message.emit({ data })
+    this.#listeners.message?.emit({ data })
   }
 
   #onClose(code: number, reason: string, usedToken: string | undefined): void {
@@ -248,7 +247,7 @@ class ReconnectingSocket implements AuthWebSocket {
       return this.#fail(error)
     }
     this.#state = 'reconnecting'
-    this.#listeners.reconnecting.emit({ attempt: ++this.#attempt, delayMs: 0, reason: `${why}; renewed the token` })
+    this.#listeners.reconnecting?.emit({ attempt: ++this.#attempt, delayMs: 0, reason: `${why}; renewed the token` })
     void this.#connect()
   }
 
@@ -265,7 +264,7 @@ class ReconnectingSocket implements AuthWebSocket {
     const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** this.#attempt))
     this.#attempt++
     this.#state = 'reconnecting'
-    this.#listeners.reconnecting.emit({ attempt: this.#attempt, delayMs, reason })
+    this.#listeners.reconnecting?.emit({ attempt: this.#attempt, delayMs, reason })
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       void this.#connect()
@@ -279,13 +278,13 @@ class ReconnectingSocket implements AuthWebSocket {
   }
 
   #emitError(error: unknown): void {
-    this.#listeners.error.emit({ error: this.#internals.report(error, 'request') })
+    this.#listeners.error?.emit({ error: this.#internals.report(error, 'request') })
   }
 
   #finish(code: number, reason: string): void {
     if (this.#state === 'closed') return
     this.#state = 'closed'
-    this.#listeners.close.emit({ code, reason: this.#internals.redact(reason) })
+    this.#listeners.close?.emit({ code, reason: this.#internals.redact(reason) })
     this.#resolveClosed()
   }
 }

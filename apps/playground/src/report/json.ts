@@ -1,6 +1,24 @@
 import { isHealthy, type Expectation } from '../expectations'
 import { PROVIDER_NAMES, type ProviderName } from '../providers'
 import type { ScenarioResult } from '../scenario'
+import type { StreamEmulatorStats } from '../stream-faults'
+import type { StreamName, StreamRow } from '../streams'
+
+/** One realtime stream in a report. */
+export interface StreamReport {
+  provider: ProviderName
+  /** What it holds, as the server names it (`SubscribeContractQuotes:…`, `ticker:BTCUSDT`, `new_pairs`). */
+  subscriptions: string[]
+  state: string
+  /** Successful reconnects. */
+  reconnects: number
+  /** Subscriptions restored on those reconnects (confirmed by the server where it confirms). */
+  subscriptionsRestored: number
+  /** Data messages received; `afterFaults`: since the scripted faults ended (emulated runs only). */
+  messages: { total: number; afterFaults?: number }
+  /** Codes of the typed errors the stream reported. */
+  errors: string[]
+}
 
 /** The machine-readable report of an emulated run (`--json`). Holds counts and labels only — never a secret. */
 export interface ScenarioReport {
@@ -22,6 +40,15 @@ export interface ScenarioReport {
       state: string
       /** What the emulator itself counted. */
       emulator: { logins: number; refreshes: number; validates: number; unauthorized: number; rateLimited: number; requests: number }
+    }
+  >
+  /** Bot 1's realtime streams. */
+  streams: Record<
+    StreamName,
+    StreamReport & {
+      faults: { injected: number; recovered: number; details: { fault: string; recovered: boolean; detail: string }[] }
+      /** What the emulator's stream log says (counts only). */
+      emulator: StreamEmulatorStats
     }
   >
   secondStart: {
@@ -72,6 +99,19 @@ export function buildReport(result: ScenarioResult, expectations: Expectation[])
       requests: { ok: again?.requestsOk ?? 0, failed: again?.requestsFailed ?? 0 },
     }
   }
+  const streams = {} as ScenarioReport['streams']
+  for (const { row, emulator } of result.streams) {
+    const faults = result.streamFaults.filter((f) => f.stream === row.name)
+    streams[row.name] = {
+      ...streamReport(row),
+      faults: {
+        injected: faults.length,
+        recovered: faults.filter((f) => f.recovered).length,
+        details: faults.map((f) => ({ fault: f.label, recovered: f.recovered, detail: f.detail })),
+      },
+      emulator,
+    }
+  }
   return {
     ok: failed.length === 0,
     mode: 'emulators',
@@ -79,8 +119,22 @@ export function buildReport(result: ScenarioResult, expectations: Expectation[])
     tokenLifetimeSeconds: result.tokenLifetimeSeconds,
     virtualClockAdvancedMs: Math.round(result.virtualAdvancedMs),
     providers,
+    streams,
     secondStart: { logins: Object.values(result.second.emulatorLogins).reduce((a, b) => a + b, 0), byProvider },
     expectations,
     failed,
+  }
+}
+
+/** The counters of one stream row, as the reports show them. */
+export function streamReport(row: StreamRow): StreamReport {
+  return {
+    provider: row.provider,
+    subscriptions: row.subscriptions,
+    state: row.state,
+    reconnects: row.reconnects,
+    subscriptionsRestored: row.restored,
+    messages: { total: row.messages, ...(row.afterFaults !== undefined ? { afterFaults: row.afterFaults } : {}) },
+    errors: row.errors,
   }
 }

@@ -1,6 +1,6 @@
 import type { Tracker } from '../tracker'
 import type { Style } from './style'
-import { renderTable } from './table'
+import { renderStreamTable, renderTable } from './table'
 import type { View } from './view'
 
 /** At most this many redraws a second. */
@@ -85,6 +85,8 @@ export class LiveView implements View {
     if (this.#tracker) {
       region.push(this.#header?.() ?? '')
       for (const line of renderTable(this.#tracker.snapshot(), this.#tracker.now(), this.#style)) region.push(`  ${line}`)
+      const streams = this.#tracker.streamSnapshot()
+      if (streams.length > 0) for (const line of renderStreamTable(streams, this.#style)) region.push(`  ${line}`)
     }
     for (const line of region) out += `${line}\n`
     this.#drawnLines = region.length

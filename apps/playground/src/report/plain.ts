@@ -1,7 +1,7 @@
 import type { ProviderName } from '../providers'
 import type { Tracker } from '../tracker'
 import type { Style } from './style'
-import { renderTable } from './table'
+import { renderStreamTable, renderTable } from './table'
 import type { View } from './view'
 
 /** Plain, append-only output for pipes, CI and NO_COLOR: one line per notable event, the table at each phase end. */
@@ -40,6 +40,8 @@ export class PlainView implements View {
     if (!this.#tracker) return
     this.#write(`${this.#header?.() ?? ''}\n`)
     for (const line of renderTable(this.#tracker.snapshot(), this.#tracker.now(), this.#style)) this.#write(`  ${line}\n`)
+    const streams = this.#tracker.streamSnapshot()
+    if (streams.length > 0) for (const line of renderStreamTable(streams, this.#style)) this.#write(`  ${line}\n`)
   }
 
   stop(): void {

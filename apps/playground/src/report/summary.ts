@@ -1,5 +1,6 @@
 import type { Expectation } from '../expectations'
 import { PROVIDER_NAMES } from '../providers'
+import { STREAM_INFO, STREAM_NAMES } from '../streams'
 import type { ScenarioReport } from './json'
 import type { Style } from './style'
 
@@ -11,6 +12,14 @@ export function renderSummary(report: ScenarioReport, style: Style): string[] {
     const mark = r.healthy && r.faults.recovered === r.faults.injected && r.requests.failed === 0 ? style.green('✓') : style.red('✗')
     lines.push(
       `  ${mark} ${p.padEnd(11)}${count(r.logins, 'login ', 'logins')}  ${count(r.renewals, 'renewal ', 'renewals')}  ${String(r.requests.ok).padStart(4)} ok ${String(r.requests.failed).padStart(2)} failed  faults ${r.faults.recovered}/${r.faults.injected} recovered`,
+    )
+  }
+  for (const name of STREAM_NAMES) {
+    const r = report.streams[name]
+    if (!r) continue
+    const mark = r.faults.recovered === r.faults.injected && (r.messages.afterFaults ?? 0) > 0 && r.errors.length === 0 ? style.green('✓') : style.red('✗')
+    lines.push(
+      `  ${mark} ${STREAM_INFO[name].label.padEnd(18)}${count(r.reconnects, 'reconnect ', 'reconnects')}  ${String(r.subscriptionsRestored).padStart(2)} restored  ${String(r.messages.total).padStart(4)} messages (${r.messages.afterFaults ?? 0} after the faults)  faults ${r.faults.recovered}/${r.faults.injected} recovered`,
     )
   }
   const s = report.secondStart

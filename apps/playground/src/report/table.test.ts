@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Session } from '@authmux/core'
+import type { StreamRow } from '../streams'
 import { Tracker, type ProviderRow } from '../tracker'
 import { LiveView } from './live'
 import { createStyle } from './style'
-import { renderTable } from './table'
+import { renderStreamTable, renderTable } from './table'
 
 const row = (over: Partial<ProviderRow>): ProviderRow => ({
   name: 'axiom',
@@ -39,6 +40,39 @@ describe('renderTable', () => {
     expect(lines.join('\n')).not.toMatch(/\x1b/)
     // Columns line up: "state" starts at the same offset on every line.
     expect(new Set(lines.slice(1).map((l) => l.search(/valid|signed-out/))).size).toBe(1)
+  })
+})
+
+describe('renderStreamTable', () => {
+  const stream = (over: Partial<StreamRow>): StreamRow => ({
+    name: 'projectx-user',
+    provider: 'projectx',
+    subscriptions: ['SubscribeAccounts', 'SubscribeOrders:70011'],
+    state: 'open',
+    opens: 3,
+    reconnects: 2,
+    attempts: 11,
+    restored: 4,
+    messages: 57,
+    afterFaults: 15,
+    errors: [],
+    lastEvent: 'reconnected, 2 subscriptions restored',
+    ...over,
+  })
+
+  it('prints one aligned row per stream: reconnects, restored subscriptions, messages, messages after the faults', () => {
+    const lines = renderStreamTable(
+      [
+        stream({}),
+        stream({ name: 'tradeready-ticker', provider: 'tradeready', state: 'reconnecting', afterFaults: undefined, lastEvent: 'reconnecting (attempt 3)' }),
+      ],
+      createStyle(false),
+    )
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(/^stream\s+state\s+reconnects\s+restored\s+messages\s+after faults\s+last event$/)
+    expect(lines[1]).toMatch(/^projectx user\s+open\s+2\s+4\s+57\s+15\s+reconnected, 2 subscriptions restored$/)
+    expect(lines[2]).toMatch(/^tradeready ticker\s+reconnecting\s+2\s+4\s+57\s+-\s+reconnecting \(attempt 3\)$/)
+    expect(new Set(lines.map((l) => l.search(/state|open|reconnecting/))).size).toBe(1)
   })
 })
 

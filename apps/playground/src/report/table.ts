@@ -1,3 +1,4 @@
+import { STREAM_INFO, type StreamRow } from '../streams'
 import { formatSeconds, type ProviderRow } from '../tracker'
 import { pad, type Style } from './style'
 
@@ -42,4 +43,34 @@ function expiresIn(row: ProviderRow, now: number): string {
   if (row.state === 'signed-out' || row.state === 'not configured') return '-'
   if (row.expiresAt === undefined) return 'never'
   return formatSeconds(row.expiresAt - now)
+}
+
+const STREAM_COLUMNS = ['stream', 'state', 'reconnects', 'restored', 'messages', 'after faults', 'last event'] as const
+const STREAM_WIDTHS = [20, 14, 12, 10, 10, 14, 0]
+
+/** The stream table: one header line and one line per realtime stream. Pure: same rows, same lines. */
+export function renderStreamTable(rows: StreamRow[], style: Style): string[] {
+  const header = STREAM_COLUMNS.map((c, i) => pad(c, STREAM_WIDTHS[i]!))
+    .join('')
+    .trimEnd()
+  const lines = [style.dim(header)]
+  for (const row of rows) {
+    const state = row.state === 'open' ? style.green(row.state) : row.state === 'failed' ? style.red(row.state) : style.yellow(row.state)
+    const cells = [
+      style.bold(STREAM_INFO[row.name].label),
+      state,
+      String(row.reconnects),
+      String(row.restored),
+      String(row.messages),
+      row.afterFaults === undefined ? '-' : String(row.afterFaults),
+      row.lastEvent,
+    ]
+    lines.push(
+      cells
+        .map((cell, i) => pad(cell, STREAM_WIDTHS[i]!))
+        .join('')
+        .trimEnd(),
+    )
+  }
+  return lines
 }
