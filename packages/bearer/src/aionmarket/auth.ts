@@ -1,5 +1,5 @@
 import { createSession, fingerprint, isHeaderSafe, type Session } from '@authmux/core'
-import { extendSession, optionOrEnv } from '@authmux/core/provider'
+import { extendSession, optionOrEnv, redactError } from '@authmux/core/provider'
 import { configError } from '../config-error'
 import { PACKAGE_NAME } from '../package-name'
 import { checkBaseURL, readApiKey } from '../validate'
@@ -29,17 +29,24 @@ export interface AionMarketAuth extends Session {
  */
 const helpers = {
   registerAgent(this: Session, input: { name: string; description?: string }): Promise<RegisteredAgent> {
-    return registerAgent(this.fetch, input)
+    return safely(this, registerAgent(this.fetch, input))
   },
   createApiKey(this: Session, keyName: string): Promise<CreatedApiKey> {
-    return createApiKey(this.fetch, keyName, [this.accessToken])
+    return safely(this, createApiKey(this.fetch, keyName, [this.accessToken]))
   },
   listApiKeys(this: Session): Promise<ApiKeyInfo[]> {
-    return listApiKeys(this.fetch, [this.accessToken])
+    return safely(this, listApiKeys(this.fetch, [this.accessToken]))
   },
   me(this: Session): Promise<AgentProfile> {
-    return me(this.fetch, [this.accessToken])
+    return safely(this, me(this.fetch, [this.accessToken]))
   },
+}
+
+/** A helper's own errors (built from 2xx-wrapped failures) redacted by the strategy's engine, like every other error. */
+function safely<T>(strategy: Session, call: Promise<T>): Promise<T> {
+  return call.catch((error: unknown) => {
+    throw redactError(strategy, error)
+  })
 }
 
 /** Internal handle used by the key ring: the strategy plus its flow's fields, whose `key` the ring switches. */

@@ -19,8 +19,7 @@ function providerMessage(body: unknown, echoed: EchoedSecrets): string | undefin
   for (const field of ['msg', 'message', 'error', 'detail']) {
     const value = (body as Body)?.[field]
     if (typeof value !== 'string' || !value) continue
-    let text = value
-    for (const secret of echoed) if (secret) text = text.split(secret).join('[REDACTED]')
+    const text = hide(value, echoed)
     return text.length <= MAX_QUOTED ? text : `${text.slice(0, MAX_QUOTED).replace(/\S*$/, '')}…`
   }
   return undefined
@@ -36,8 +35,15 @@ export function aionMarketError(what: string, body: unknown, code: unknown, stat
   return new ProviderError(`${PACKAGE_NAME}: AionMarket answered ${what}${detail ? `: ${detail}` : ''}.`, {
     provider: AIONMARKET,
     status,
-    providerCode: typeof code === 'string' || typeof code === 'number' ? code : undefined,
+    providerCode: typeof code === 'number' ? code : typeof code === 'string' ? hide(code, echoed) : undefined,
   })
+}
+
+/** `text` with every echoed secret replaced (a provider may put anything in its `code` field, the key included). */
+function hide(text: string, echoed: EchoedSecrets): string {
+  let out = text
+  for (const secret of echoed) if (secret) out = out.split(secret).join('[REDACTED]')
+  return out
 }
 
 /**
