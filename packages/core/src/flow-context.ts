@@ -26,58 +26,58 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
   function request<S extends z.ZodType>(request: FlowRequest<S> & { acceptStatus?: undefined }): Promise<FlowResponse<z.infer<S>>>
   function request<S extends z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse>
   async function request<S extends z.ZodType>(request: FlowRequest<S>): Promise<FlowResponse<z.infer<S>> | FlowRejectedResponse> {
-      const url = resolveAuthURL(request.url, deps)
-      for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value)
-      assertSecureURL(url, { ...label, allowInsecureHttp: deps.allowInsecureHttp })
-      const method = (request.method ?? 'POST').toUpperCase()
-      const headers = new Headers(request.headers)
-      if (!headers.has('accept')) headers.set('accept', 'application/json')
-      let body: string | undefined
-      if (request.json !== undefined) {
-        body = JSON.stringify(request.json)
-        if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+    const url = resolveAuthURL(request.url, deps)
+    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value)
+    assertSecureURL(url, { ...label, allowInsecureHttp: deps.allowInsecureHttp })
+    const method = (request.method ?? 'POST').toUpperCase()
+    const headers = new Headers(request.headers)
+    if (!headers.has('accept')) headers.set('accept', 'application/json')
+    let body: string | undefined
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json)
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+    }
+    if (request.cookies) {
+      const cookie = serializeCookies(request.cookies)
+      if (cookie) headers.set('cookie', headers.has('cookie') ? `${headers.get('cookie')}; ${cookie}` : cookie)
+    }
+    let response: Response
+    try {
+      // A 5xx the flow maps to a rejection (some providers answer a wrong password with 500) is never retried.
+      const retryable =
+        request.retry === false
+          ? false
+          : flow.toError
+            ? async (candidate: Response) => {
+                const mapped = flow.toError!({ status: candidate.status, headers: candidate.headers, data: await readBody(candidate), during: 'auth' })
+                return !isRejection(mapped)
+              }
+            : true
+      response = await send(url, { method, headers, body, redirect: 'manual' }, retryable, transport)
+    } catch (error) {
+      throw asNetworkError(error, url, transport)
+    }
+    const data = await readBody(response, url, transport)
+    const cookies = parseSetCookies(response.headers, transport.now())
+    const ok = response.status >= 200 && response.status < 300
+    if (!ok && !request.acceptStatus?.includes(response.status)) {
+      throw flow.toError?.({ status: response.status, headers: response.headers, data, during: 'auth' }) ?? defaultAuthError(response, data, url, deps)
+    }
+    if (ok && request.schema) {
+      const parsed = request.schema.safeParse(data)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        const field = issue?.path.map(String).join('.') ?? ''
+        throw new ResponseShapeError(
+          `${flow.packageName}: unexpected response from ${url.pathname}: ${field ? `field "${field}"` : 'the body'} ${issue ? redactor.redact(issue.message).toLowerCase() : 'is invalid'}. The provider's API may have changed; please report it.`,
+          { provider: flow.name, status: response.status, field },
+        )
       }
-      if (request.cookies) {
-        const cookie = serializeCookies(request.cookies)
-        if (cookie) headers.set('cookie', headers.has('cookie') ? `${headers.get('cookie')}; ${cookie}` : cookie)
-      }
-      let response: Response
-      try {
-        // A 5xx the flow maps to a rejection (some providers answer a wrong password with 500) is never retried.
-        const retryable =
-          request.retry === false
-            ? false
-            : flow.toError
-              ? async (candidate: Response) => {
-                  const mapped = flow.toError!({ status: candidate.status, headers: candidate.headers, data: await readBody(candidate), during: 'auth' })
-                  return !isRejection(mapped)
-                }
-              : true
-        response = await send(url, { method, headers, body, redirect: 'manual' }, retryable, transport)
-      } catch (error) {
-        throw asNetworkError(error, url, transport)
-      }
-      const data = await readBody(response, url, transport)
-      const cookies = parseSetCookies(response.headers, transport.now())
-      const ok = response.status >= 200 && response.status < 300
-      if (!ok && !request.acceptStatus?.includes(response.status)) {
-        throw flow.toError?.({ status: response.status, headers: response.headers, data, during: 'auth' }) ?? defaultAuthError(response, data, url, deps)
-      }
-      if (ok && request.schema) {
-        const parsed = request.schema.safeParse(data)
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]
-          const field = issue?.path.map(String).join('.') ?? ''
-          throw new ResponseShapeError(
-            `${flow.packageName}: unexpected response from ${url.pathname}: ${field ? `field "${field}"` : 'the body'} ${issue ? redactor.redact(issue.message).toLowerCase() : 'is invalid'}. The provider's API may have changed; please report it.`,
-            { provider: flow.name, status: response.status, field },
-          )
-        }
-        return { ok: true, status: response.status, headers: response.headers, data: parsed.data, cookies }
-      }
-      if (!ok) return { ok: false, status: response.status, headers: response.headers, data, cookies }
-      // No schema given: the caller asked for the body as it comes (typed as the default `z.ZodType`'s output).
-      return { ok: true, status: response.status, headers: response.headers, data: data as z.infer<S>, cookies }
+      return { ok: true, status: response.status, headers: response.headers, data: parsed.data, cookies }
+    }
+    if (!ok) return { ok: false, status: response.status, headers: response.headers, data, cookies }
+    // No schema given: the caller asked for the body as it comes (typed as the default `z.ZodType`'s output).
+    return { ok: true, status: response.status, headers: response.headers, data: data as z.infer<S>, cookies }
   }
   return {
     now: transport.now,

@@ -19,5 +19,6 @@ export function completeTokenSet(tokens: TokenSet, previous: TokenSet | undefine
 
 function inferIssuedAt(accessToken: string, now: number, skewMs: number): number {
   const iat = decodeJwtIssuedAt(accessToken)
-  return iat !== undefined && iat - skewMs <= now ? iat - skewMs : now
+  // A plausible issue time only: finite and not in the future (a forged `iat: -1e308` is not one).
+  return iat !== undefined && Number.isFinite(iat) && iat - skewMs <= now ? iat - skewMs : now
 }

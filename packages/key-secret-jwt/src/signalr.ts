@@ -17,6 +17,7 @@ export { hubConnection } from './presets/projectx/hub'
 export { projectXHubURL, type ProjectXHubName } from './presets/projectx/hub-url'
 export type { HubWebSocketConstructor } from './presets/projectx/hub-socket'
 export type {
+  HubArgs,
   ProjectXHub,
   ProjectXHubEventMap,
   ProjectXHubEvents,

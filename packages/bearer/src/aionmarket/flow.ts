@@ -1,4 +1,4 @@
-import { type AuthError } from '@authmux/core'
+import type { AuthError } from '@authmux/core'
 import { defineFlow, type FlowSpec, isEndpoint, pathBelow } from '@authmux/core/provider'
 import { type KeyFields, keyFlowSpec } from '../flow'
 import { aionMarketError } from './envelope'

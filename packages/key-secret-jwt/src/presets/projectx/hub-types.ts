@@ -91,7 +91,8 @@ export interface ProjectXHubSubscription {
 }
 
 /** Method names and their argument lists for hub `H`. */
-type Args<T> = T extends unknown[] ? T : never
+/** The argument list of a hub method or event, as a tuple. */
+export type HubArgs<T> = T extends unknown[] ? T : never
 
 /**
  * A ProjectX Gateway hub on the real `@microsoft/signalr` client: the strategy's current token on every (re)connect
@@ -116,11 +117,11 @@ export interface ProjectXHub<H extends ProjectXHubName = ProjectXHubName> {
    * Invokes `method` now when connected, and again after every reconnect. Before the hub is connected it is only
    * remembered (`start()` invokes it). Rejects with a `ProviderError` (and forgets it) when the server refuses it.
    */
-  subscribe<M extends keyof ProjectXHubMethods[H]>(method: M, ...args: Args<ProjectXHubMethods[H][M]>): Promise<void>
+  subscribe<M extends keyof ProjectXHubMethods[H]>(method: M, ...args: HubArgs<ProjectXHubMethods[H][M]>): Promise<void>
   /** Forgets a subscription and, when connected, invokes its `Unsubscribe…` counterpart with the same arguments. */
-  unsubscribe<M extends keyof ProjectXHubMethods[H]>(method: M, ...args: Args<ProjectXHubMethods[H][M]>): Promise<void>
+  unsubscribe<M extends keyof ProjectXHubMethods[H]>(method: M, ...args: HubArgs<ProjectXHubMethods[H][M]>): Promise<void>
   /** Handles a hub event (`connection.on`); returns the function that removes the handler. */
-  on<E extends keyof ProjectXHubEvents[H]>(event: E, handler: (...args: Args<ProjectXHubEvents[H][E]>) => void): () => void
+  on<E extends keyof ProjectXHubEvents[H]>(event: E, handler: (...args: HubArgs<ProjectXHubEvents[H][E]>) => void): () => void
   /** Listens to the hub's lifecycle (`open`, `reconnecting`, `close`, `error`, `logout`); returns the remover. */
   onLifecycle<E extends keyof ProjectXHubEventMap>(event: E, listener: (event: ProjectXHubEventMap[E]) => void): () => void
   [Symbol.asyncDispose](): Promise<void>
