@@ -4,7 +4,7 @@ import { createSession } from './session'
 import { Redactor } from './redact'
 import { json, type ScriptedServer, startScriptedServer } from './testing/scripted-server'
 import { testFlow } from './testing/test-flow'
-import type { AuthEventMap } from './types'
+import type { AuthEventMap, TokenSet, TokenStore } from './types'
 
 let server: ScriptedServer | undefined
 afterEach(async () => server?.close())
@@ -79,5 +79,36 @@ describe('a registered secret is hidden in every form it travels in', () => {
     expect((error as Error).message).toMatch(/could not reach/)
     expect(inspect(error, { depth: 5 })).not.toContain(core(encodeURIComponent(SECRET)))
     expect(inspect(error, { depth: 5 })).not.toContain(core(new URLSearchParams({ s: SECRET }).toString().slice(2)))
+  })
+})
+
+describe('tokens another process wrote', () => {
+  it('a refresh token another process wrote is redacted before the engine ever sends it', async () => {
+    server = await startScriptedServer()
+    server.route('/auth/refresh', (_req, res, body) => json(res, 401, { error: `invalid credential ${JSON.parse(body).refreshToken}` }))
+    // A store that tells no one about writes: the session learns of the other process's tokens only by reading.
+    const entries = new Map<string, TokenSet>()
+    const store: TokenStore = {
+      get: async (key) => entries.get(key),
+      set: async (key, tokens) => void entries.set(key, tokens),
+      delete: async (key) => void entries.delete(key),
+    }
+    const events: AuthEventMap['error'][] = []
+    const auth = createSession(testFlow(`${server.origin}/api`, { canAcquire: false }), { store, backgroundRefresh: false })
+    auth.on('error', (event) => events.push(event))
+    await auth.setTokens({ accessToken: 'tok-own', refreshToken: 'ref-own', meta: { issuedAt: 1 } })
+    // Another process stores a newer, already expired set: the next refresh renews with its refresh token.
+    entries.set(await auth.storeKey(), {
+      accessToken: 'tok-outside',
+      refreshToken: 'REFRESH-CANARY-outside',
+      expiresAt: Date.now() - 1_000,
+      meta: { issuedAt: 2 },
+    })
+    const error = await auth.refresh().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect(server.count('/auth/refresh')).toBe(1)
+    const shown = [inspect(error, { depth: 5 }), ...events.map((event) => inspect(event, { depth: 5 }))].join('\n')
+    expect(shown).not.toContain('REFRESH-CANARY-outside')
+    auth.dispose()
   })
 })

@@ -27,10 +27,18 @@ export class StoreSync {
     return this.#key
   }
 
-  /** The stored token set, or undefined when there is none or the store failed (reported). */
+  /**
+   * The stored token set, or undefined when there is none or the store failed (reported). Its tokens are registered
+   * for redaction at once: another process may have written them, and a renewal may send them before they are adopted.
+   */
   async get(key: string): Promise<TokenSet | undefined> {
     try {
-      return await this.store.get(key)
+      const tokens = await this.store.get(key)
+      if (tokens) {
+        this.context.redactor.add(tokens.accessToken)
+        this.context.redactor.add(tokens.refreshToken)
+      }
+      return tokens
     } catch (error) {
       this.context.reporter.error(error, 'store')
       return undefined
