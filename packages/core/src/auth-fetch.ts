@@ -131,7 +131,7 @@ function sessionFetch(internals: SessionInternals): FetchFn {
         )
       }
       await discardBody(response)
-      await internals.recover(usedToken)
+      await internals.recover(usedToken, init.signal)
     }
   }
 }

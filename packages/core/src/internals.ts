@@ -16,7 +16,7 @@ export interface SessionInternals {
   /** Attaches credentials; returns the access token used (undefined when the request needed none). */
   attach(request: OutgoingRequest): string | undefined | Promise<string | undefined>
   /** Called after a 401 on a request sent with `usedToken`: renews unless someone already did. */
-  recover(usedToken: string): Promise<void>
+  recover(usedToken: string, signal?: AbortSignal | null): Promise<void>
   sanitize(error: unknown): AuthError
   /** Redacts every registered secret (and credential query parameters) from a text. */
   redact(text: string): string

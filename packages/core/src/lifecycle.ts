@@ -117,7 +117,7 @@ export class Lifecycle {
   }
 
   /** After a 401 on a request sent with `usedToken`: renew unless someone already did, or renewals are backing off. */
-  async recover(usedToken: string): Promise<void> {
+  async recover(usedToken: string, signal?: AbortSignal | null): Promise<void> {
     const { flow, now } = this.#deps
     // Signed out since the request went out (a logout here or elsewhere): a stale 401 never signs back in.
     if (!this.state.tokens) {
@@ -135,7 +135,7 @@ export class Lifecycle {
         { provider: flow.name, status: 401 },
       )
     }
-    await this.#renewer.obtain('recover')
+    await raceAbort(this.#renewer.obtain('recover'), signal)
   }
 
   /** Logs out: every obtain in flight (or started meanwhile) is discarded; revokes at the provider; clears the store. */

@@ -52,6 +52,8 @@ export class Renewer {
         const signedOut = error instanceof TokenExpiredError && error.code === 'SIGNED_OUT'
         // We joined an obtain that a logout (before we started) had already doomed: run our own.
         if (signedOut && attempt === 0 && generationOf(host.store.store, key) === startedIn) continue
+        // Logged out (here, or by another session on this store and key): this session is signed out too.
+        if (signedOut) host.state.clear()
         // A failed renewal of a token we hold backs automatic refreshes off (a failed login is the limiter's).
         if (!signedOut && stale && reason !== 'login') host.throttle.record(host.context.now(), false)
         throw host.context.reporter.error(error, reason === 'login' || !stale ? 'login' : 'refresh')

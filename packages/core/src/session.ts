@@ -79,7 +79,7 @@ class AuthSession implements Session {
       allowInsecureHttp: options.allowInsecureHttp ?? false,
       owns: (url) => this.#owns(url),
       attach: (request) => this.#attach(request),
-      recover: (usedToken) => this.#guard(() => this.#lifecycle.recover(usedToken)),
+      recover: (usedToken, signal) => this.#guard(() => this.#lifecycle.recover(usedToken, signal), signal),
       sanitize: (error) => this.#context.reporter.sanitize(error),
       redact: (text) => this.#context.redactor.redact(text),
       streamTokens: (renewInWindow, signal) => this.#guard(() => this.#lifecycle.forStream(renewInWindow, signal), signal),
