@@ -3,7 +3,7 @@ import { AuthError, ConfigError, NetworkError, ProviderError, TimeoutError, Toke
 import { rateLimitError, readBody } from './flow-context'
 import { ALWAYS_CREDENTIAL_HEADERS, followRedirects } from './redirects'
 import { assertSecureURL } from './secure-url'
-import { SESSION_INTERNALS, type SessionInternals } from './internals'
+import { internalsOf, type SessionInternals } from './internals'
 import { describeNetworkFailure, discardBody, send } from './transport'
 import { describeErrorBody } from './sanitize'
 import { resolveURL } from './urls'
@@ -20,7 +20,7 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', '
  * dropped across origins) and honours `signal` and `timeout`.
  */
 export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOptions = {}): $Fetch {
-  const internals = (strategy as unknown as Record<symbol, SessionInternals | undefined>)[SESSION_INTERNALS]
+  const internals = internalsOf(strategy)
   const rawFetch = internals ? sessionFetch(internals) : strategyFetch(strategy)
   const inner = ofetch.create({ baseURL: strategy.baseURL, retry: 0, ...ofetchOptions }, { fetch: rawFetch as typeof globalThis.fetch })
   const label = internals

@@ -30,3 +30,8 @@ export interface SessionInternals {
 }
 
 export const SESSION_INTERNALS: unique symbol = Symbol.for('authmux.session.internals')
+
+/** The engine hooks of a strategy made by `createSession`, or undefined for any other `AuthStrategy`. */
+export function internalsOf(strategy: object): SessionInternals | undefined {
+  return SESSION_INTERNALS in strategy ? (strategy as { [SESSION_INTERNALS]: SessionInternals })[SESSION_INTERNALS] : undefined
+}

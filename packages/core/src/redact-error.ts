@@ -1,5 +1,5 @@
 import type { AuthError } from './errors'
-import { SESSION_INTERNALS, type SessionInternals } from './internals'
+import { internalsOf } from './internals'
 import type { AuthStrategy } from './types'
 
 /**
@@ -8,6 +8,6 @@ import type { AuthStrategy } from './types'
  * engine the error is returned as is.
  */
 export function redactError(strategy: AuthStrategy, error: unknown): AuthError | unknown {
-  const internals = (strategy as unknown as Record<symbol, SessionInternals | undefined>)[SESSION_INTERNALS]
+  const internals = internalsOf(strategy)
   return internals ? internals.sanitize(error) : error
 }

@@ -1,5 +1,5 @@
 import { ConfigError, InsecureTransportError, InvalidCredentialsError, NetworkError, TokenExpiredError, type AuthError } from './errors'
-import { SESSION_INTERNALS, type SessionInternals } from './internals'
+import { internalsOf, type SessionInternals } from './internals'
 import { Listeners } from './listeners'
 import { isLoopbackHost } from './secure-url'
 import type { StreamAuth } from './stream-auth'
@@ -60,7 +60,7 @@ export interface AuthWebSocket {
  * credentials only to the strategy's stream origins; every credential-bearing URL redacted.
  */
 export function connectWebSocket(strategy: AuthStrategy, options: ConnectWebSocketOptions = {}): AuthWebSocket {
-  const internals = (strategy as unknown as Record<symbol, SessionInternals | undefined>)[SESSION_INTERNALS]
+  const internals = internalsOf(strategy)
   if (!internals?.flow.stream) {
     throw new ConfigError(`@authmux/core: ${strategy.name} declares no realtime stream; connectWebSocket() needs a strategy whose provider has one.`, {
       provider: strategy.name,
