@@ -5,6 +5,7 @@ import { RefreshThrottle } from './refresh-throttle'
 import { type ObtainReason, Renewer } from './renewer'
 import { DEFAULT_MUST_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_WINDOW, refreshScheduler } from './schedule'
 import type { SessionContext } from './session-context'
+import { signedOutError } from './signed-out'
 import { bumpGeneration, flightsFor, generationOf } from './store-registry'
 import { StoreSync } from './store-sync'
 import { checkTokenSet, type TokenSource } from './token-check'
@@ -28,6 +29,8 @@ export class Lifecycle {
   #seed: TokenSet | undefined
   #cancelTimer: (() => void) | undefined
   #disposed = false
+  /** `logout()` calls so far: an import that a later `logout()` call overtook is discarded. */
+  #logoutCalls = 0
 
   constructor(deps: SessionContext) {
     const { flow, options } = deps
@@ -141,6 +144,7 @@ export class Lifecycle {
   /** Logs out: every obtain in flight (or started meanwhile) is discarded; revokes at the provider; clears the store. */
   async logout(): Promise<void> {
     const { flow, reporter, events, now } = this.#deps
+    this.#logoutCalls++
     const key = await this.#sync.key()
     bumpGeneration(this.#sync.store, key)
     await this.load()
@@ -161,16 +165,37 @@ export class Lifecycle {
     events.emit('logout', { provider: flow.name, at: now() })
   }
 
-  /** Imports the user's tokens: checked, adopted whatever their age, stored, followed. */
+  /**
+   * Imports the user's tokens: checked, adopted whatever their age, stored, followed. A `logout()` called after it (or
+   * on the same store and key while it is stored) wins: the import is discarded and rejects with `SIGNED_OUT`.
+   */
   async setTokens(tokens: TokenSet): Promise<void> {
     const imported = this.complete(tokens, undefined, { kind: 'user', where: 'setTokens()' })
+    const logoutCallsAtStart = this.#logoutCalls
     this.#loaded = true
     this.#throttle.reset()
     this.#adopt(imported, true)
     const key = await this.#sync.key()
+    const generation = generationOf(this.#sync.store, key)
+    if (this.#logoutCalls !== logoutCallsAtStart) throw signedOutError(this.#deps.flow, 'this import')
     this.#follow(key)
-    await this.#sync.save(key, imported)
+    if (!(await this.#saveUnlessSignedOut(key, imported, generation))) throw signedOutError(this.#deps.flow, 'this import')
     this.#deps.events.emit('login', { provider: this.#deps.flow.name, source: 'import', expiresAt: imported.expiresAt, at: this.#deps.now() })
+  }
+
+  /**
+   * Stores `tokens` unless a logout started a new generation meanwhile; false when it did. A logout whose delete landed
+   * while the write was under way would leave them behind, so they are removed again (and dropped from memory).
+   */
+  async #saveUnlessSignedOut(key: string, tokens: TokenSet, generation: number): Promise<boolean> {
+    const store = this.#sync.store
+    if (generationOf(store, key) === generation) {
+      await this.#sync.save(key, tokens)
+      if (generationOf(store, key) === generation) return true
+      await this.#sync.remove(key)
+    }
+    if (this.state.tokens === tokens) this.state.clear()
+    return false
   }
 
   dispose(): void {
@@ -219,7 +244,8 @@ export class Lifecycle {
     } else if (seed) {
       // `initialTokens`: used like stored tokens (the usual expiry checks follow), and saved for other processes.
       this.#adopt(seed, false)
-      await this.#sync.save(key, seed)
+      // A logout meanwhile discards them (not an error for whoever is waiting for the load: they act on an empty state).
+      if (!(await this.#saveUnlessSignedOut(key, seed, generation))) return
       events.emit('login', { provider: flow.name, source: 'import', expiresAt: seed.expiresAt, at: now() })
     }
   }

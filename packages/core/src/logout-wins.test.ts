@@ -66,4 +66,35 @@ describe('logout wins over every obtain in flight', () => {
     expect(auth.accessToken).toBe('tok-2')
     auth.dispose()
   })
+
+  it('an import still being written when logout() runs is removed again: nothing stored, signed-out, setTokens rejects SIGNED_OUT', async () => {
+    server = await startScriptedServer()
+    const store = new MemoryTokenStore()
+    const write = gate()
+    const set = store.set.bind(store)
+    store.set = async (key, tokens) => {
+      await write.wait // a slow store: the write lands after the logout's delete
+      await set(key, tokens)
+    }
+    const auth = createSession(testFlow(`${server.origin}/api`), { store, storeKey: 'k' })
+    const importing = auth.setTokens({ accessToken: 'imported', refreshToken: 'imported-refresh' }).catch((error: unknown) => error)
+    await auth.logout()
+    write.open()
+    expect(await importing).toMatchObject({ code: 'SIGNED_OUT' })
+    expect(await store.get('k')).toBeUndefined()
+    expect(auth.status().state).toBe('signed-out')
+    auth.dispose()
+  })
+
+  it('a logout() called right after setTokens() wins even before the store key is known: the import rejects SIGNED_OUT', async () => {
+    server = await startScriptedServer()
+    const store = new MemoryTokenStore()
+    const auth = createSession(testFlow(`${server.origin}/api`), { store, storeKey: 'k' })
+    const importing = auth.setTokens({ accessToken: 'imported' }).catch((error: unknown) => error)
+    await auth.logout()
+    expect(await importing).toMatchObject({ code: 'SIGNED_OUT' })
+    expect(await store.get('k')).toBeUndefined()
+    expect(auth.status().state).toBe('signed-out')
+    auth.dispose()
+  })
 })

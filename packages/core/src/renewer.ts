@@ -2,6 +2,7 @@ import { RateLimitError, TokenExpiredError, isRejection } from './errors'
 import type { RefreshThrottle } from './refresh-throttle'
 import type { SessionContext } from './session-context'
 import { afterFailedRenew } from './renew-outcome'
+import { signedOutError } from './signed-out'
 import { flightsFor, generationOf } from './store-registry'
 import type { StoreSync } from './store-sync'
 import type { TokenSource } from './token-check'
@@ -155,10 +156,6 @@ export class Renewer {
   }
 
   #signedOut(): TokenExpiredError {
-    const { flow } = this.host.context
-    return new TokenExpiredError(`${flow.packageName}: logged out of ${flow.name} while this login or refresh was in flight; its tokens were discarded.`, {
-      provider: flow.name,
-      code: 'SIGNED_OUT',
-    })
+    return signedOutError(this.host.context.flow, 'this login or refresh')
   }
 }
