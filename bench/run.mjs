@@ -19,6 +19,7 @@ const BENCHMARKS = [
   { name: 'startup', file: 'startup.mjs' },
   { name: 'request-cpu', file: 'request-cpu.mjs' },
   { name: 'streams', file: 'streams.mjs', nodeArgs: ['--expose-gc'] },
+  { name: 'fleet-cluster', file: 'fleet-cluster.mjs', nodeArgs: ['--expose-gc'] },
 ]
 
 const wanted = process.argv.slice(2)

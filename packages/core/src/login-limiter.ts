@@ -1,22 +1,36 @@
 import { type AuthError, RateLimitError, isRejection } from './errors'
-import type { LoginLimitOptions } from './types'
+import type { Reporter } from './reporter'
+import { FleetLoginLimit, type FleetQuotaDefaults, type FleetSlot } from './shared-login-limit'
+import type { LoginLimitOptions, TokenStore } from './types'
 
-/** Client-side guard on login attempts: a sliding window, plus an optional cooldown after rejected credentials. */
+/**
+ * Client-side guard on login attempts: a sliding window, plus an optional cooldown after rejected credentials — and,
+ * when the provider's quota is declared (`fleetQuota`) and the store can count it, a slot of that quota shared by
+ * every process of the fleet.
+ */
 export class LoginLimiter {
   readonly #attempts: number[] = []
   #lastRejection: { at: number; error: AuthError } | undefined
   readonly #maxAttempts: number
   readonly #perMs: number
   readonly #cooldownMs: number
+  readonly #fleet: FleetLoginLimit | undefined
 
   constructor(
     options: LoginLimitOptions,
     private readonly now: () => number,
     private readonly label: { provider: string; packageName: string },
+    fleet?: FleetQuotaDefaults,
   ) {
     this.#maxAttempts = options.maxAttempts ?? 3
     this.#perMs = options.perMs ?? 60_000
     this.#cooldownMs = options.cooldownAfterFailureMs ?? 0
+    if (options.fleetQuota && fleet) this.#fleet = new FleetLoginLimit(options.fleetQuota, fleet, label)
+  }
+
+  /** A slot of the fleet's login quota for the next attempt (see `FleetLoginLimit.take`); `undefined` without one. */
+  fleetSlot(store: TokenStore, reporter: Reporter): Promise<FleetSlot | undefined> {
+    return this.#fleet ? this.#fleet.take(store, reporter) : Promise.resolve(undefined)
   }
 
   /** Throws instead of letting an attempt through when the window is full or a cooldown runs. */

@@ -3,10 +3,12 @@ import type { RefreshThrottle } from './refresh-throttle'
 import type { SessionContext } from './session-context'
 import { afterFailedRenew } from './renew-outcome'
 import { signedOutError } from './signed-out'
+import { FleetQuotaWait } from './shared-login-limit'
 import { flightsFor, generationOf } from './store-registry'
 import type { StoreSync } from './store-sync'
 import type { TokenSource } from './token-check'
 import { type TokenState, newest } from './token-state'
+import { sleep } from './transport'
 import type { TokenSet } from './types'
 
 /**
@@ -39,8 +41,14 @@ export class Renewer {
     const { host } = this
     const key = await host.store.key()
     const startedIn = generationOf(host.store.store, key)
+    let queuedWith: { tokens: TokenSet | undefined } | undefined
     for (let attempt = 0; ; attempt++) {
-      const stale = host.state.tokens
+      // After a wait for a login slot the tokens to replace are still the ones we started with: a login that another
+      // process made meanwhile (and this session adopted) is then used, not replaced.
+      const stale = queuedWith ? queuedWith.tokens : host.state.tokens
+      // Queued, and the tokens arrived meanwhile (another process logged in, this session adopted it): done.
+      const held = host.state.tokens
+      if (queuedWith && held && held !== stale && !this.#pastMust(held)) return held
       try {
         const tokens = await flightsFor(host.store.store).run(key, () => {
           const generation = generationOf(host.store.store, key)
@@ -50,6 +58,12 @@ export class Renewer {
         host.adopt(tokens)
         return tokens
       } catch (error) {
+        // The fleet's login quota is used up: the lock is let go while we wait, then everything starts over.
+        if (error instanceof FleetQuotaWait) {
+          queuedWith ??= { tokens: stale }
+          await sleep(error.waitMs)
+          continue
+        }
         const signedOut = error instanceof TokenExpiredError && error.code === 'SIGNED_OUT'
         // We joined an obtain that a logout (before we started) had already doomed: run our own.
         if (signedOut && attempt === 0 && generationOf(host.store.store, key) === startedIn) continue
@@ -106,20 +120,28 @@ export class Renewer {
       )
     }
     const limiter = host.context.limiter()
-    limiter.admit()
+    const slot = await limiter.fleetSlot(host.store.store, host.context.reporter)
     let acquired: TokenSet
+    try {
+      limiter.admit()
+    } catch (error) {
+      await slot?.done(false)
+      throw error
+    }
     try {
       acquired = host.complete(await flow.acquire(host.context.ctx()), undefined, { kind: 'flow', step: 'acquire' })
       limiter.settle()
     } catch (error) {
       limiter.settle(error)
       throw error
+    } finally {
+      await slot?.done(true)
     }
-    return this.#keep(acquired, key, generation, 'login', false)
+    return this.#keep(acquired, key, generation, 'login', false, slot?.queuedMs)
   }
 
   /** Stores and adopts a new token set — unless a logout came in the meantime — and announces it. */
-  async #keep(tokens: TokenSet, key: string, generation: number, kind: 'login' | 'refresh', background: boolean): Promise<TokenSet> {
+  async #keep(tokens: TokenSet, key: string, generation: number, kind: 'login' | 'refresh', background: boolean, queuedMs?: number): Promise<TokenSet> {
     const { host } = this
     if (generationOf(host.store.store, key) !== generation) throw this.#signedOut()
     await host.store.save(key, tokens)
@@ -145,7 +167,7 @@ export class Renewer {
     }
     const event = { provider: host.context.flow.name, expiresAt: tokens.expiresAt, at: now }
     if (kind === 'refresh') host.context.events.emit('refresh', { ...event, background })
-    else host.context.events.emit('login', { ...event, source: 'acquire' })
+    else host.context.events.emit('login', queuedMs === undefined ? { ...event, source: 'acquire' } : { ...event, source: 'acquire', queuedMs })
     host.context.reporter.log('debug', kind === 'refresh' ? 'token refreshed' : 'logged in', { expiresAt: tokens.expiresAt })
     return tokens
   }

@@ -1,3 +1,4 @@
+import { debugLoggerFromEnv } from './debug-logger'
 import { AuthEvents } from './events'
 import { SkewTracker } from './expiry'
 import type { AuthFlow, FlowContext } from './flow'
@@ -35,7 +36,7 @@ export class SessionContext {
   }
 
   get reporter(): Reporter {
-    this.#reporter ??= new Reporter(this.label, this.redactor, this.events, this.options.logger, this.now)
+    this.#reporter ??= new Reporter(this.label, this.redactor, this.events, this.options.logger ?? debugLoggerFromEnv(this.label.provider), this.now)
     return this.#reporter
   }
 
@@ -83,7 +84,8 @@ export class SessionContext {
   }
 
   limiter(): LoginLimiter {
-    this.#limiter ??= new LoginLimiter(this.options.loginLimit ?? {}, this.now, this.label)
+    const fleet = { scope: `${this.flow.name}@${this.base.origin}`, leaseMs: 2 * (this.options.timeoutMs ?? 30_000) }
+    this.#limiter ??= new LoginLimiter(this.options.loginLimit ?? {}, this.now, this.label, fleet)
     return this.#limiter
   }
 }

@@ -33,7 +33,7 @@ describe('a lock holder that dies mid-refresh', () => {
     await vi.waitFor(() => expect(delayed.hits).toBe(1), { timeout: 10_000, interval: 10 })
 
     const raw = rawClient(redis.url)
-    const lockKey = `${fleet.prefix}lock:${storeKey}`
+    const lockKey = `${fleet.prefix}lock:{${storeKey}}`
     const owner = await raw.get(lockKey)
     expect(owner).toBeTruthy()
 

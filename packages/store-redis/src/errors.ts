@@ -12,8 +12,11 @@ export class RedisUnavailableError extends StoreError {
   }
 }
 
-/** Replies Redis gives while it is not ready to serve (restarting, replica sync …): treated as "unavailable". */
-const TRANSIENT_REPLIES = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/
+/**
+ * Replies Redis gives while it is not ready to serve — restarting, replica sync, a cluster slot without a master, a
+ * demoted master (READONLY), redirections ioredis gave up following — treated as "unavailable".
+ */
+const TRANSIENT_REPLIES = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|MOVED|ASK|UNBLOCKED|NOREPLICAS)\b/
 
 /** A short, secret-free reason: the errno or ioredis' own wording, never the command's arguments. */
 function reasonOf(error: unknown): string {
@@ -23,7 +26,9 @@ function reasonOf(error: unknown): string {
   if (/timed out/i.test(message)) return 'command timed out'
   // ioredis' MaxRetriesPerRequestError: "Reached the max retries per request limit …"
   if (/max retries per request/i.test(message)) return 'connection lost'
-  if (/closed|writeable|ECONNREFUSED/i.test(message)) return 'not connected'
+  // ioredis' Cluster: "Too many Cluster redirections. Last error: …" while a slot has no reachable master.
+  if (/redirections/i.test(message)) return 'cluster failing over'
+  if (/closed|writeable|ECONNREFUSED|isn't ready/i.test(message)) return 'not connected'
   return TRANSIENT_REPLIES.exec(message)?.[1] ?? 'unreachable'
 }
 

@@ -75,7 +75,7 @@ describe('a fleet of processes sharing one session through Redis', () => {
       dump = await dumpRedis(rawClient(redis.url))
     }
     const { keys, text } = dump
-    expect(keys.filter((k) => k.startsWith(fleet.prefix)).sort()).toEqual([`${fleet.prefix}token:${storeKey}`])
+    expect(keys.filter((k) => k.startsWith(fleet.prefix)).sort()).toEqual([`${fleet.prefix}token:{${storeKey}}`])
     const secrets = [emulator.credentials.password, ...seen.flatMap((t) => [t.accessToken, t.refreshToken!])]
     for (const secret of secrets) expect(text.includes(secret)).toBe(false)
     // Not even a recognisable piece of a JWT (header or payload segment).

@@ -1,4 +1,4 @@
 export { createRedisTokenStore } from './store'
-export type { RedisTokenStore, RedisTokenStoreOptions, TokenChange } from './types'
+export type { RedisClusterOptions, RedisSentinelOptions, RedisTokenStore, RedisTokenStoreOptions, TokenChange } from './types'
 export { RedisUnavailableError } from './errors'
 export { StoreError, type StoreErrorCode } from './deps'

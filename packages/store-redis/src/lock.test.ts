@@ -36,7 +36,7 @@ describe('withLock', () => {
     )
     expect(entries).toBe(20)
     expect(maxInside).toBe(1)
-    expect(await rawClient(redis.url).exists('mx:lock:cred')).toBe(0)
+    expect(await rawClient(redis.url).exists('mx:lock:{cred}')).toBe(0)
   })
 
   it('keeps the lock alive while the holder runs longer than lockTtlMs', async () => {
@@ -62,7 +62,7 @@ describe('withLock', () => {
   it('takes over a lock whose holder died, once its TTL ran out', async () => {
     const key = newStoreKey()
     const raw = rawClient(redis.url)
-    await raw.set('dead:lock:cred', 'owner-of-a-dead-process', 'PX', 400)
+    await raw.set('dead:lock:{cred}', 'owner-of-a-dead-process', 'PX', 400)
     const store = testStore({ url: redis.url, key, prefix: 'dead:', lockTtlMs: 400 })
     const started = Date.now()
     await store.withLock('cred', async () => {})
@@ -77,18 +77,18 @@ describe('withLock', () => {
     const store = testStore({ url: redis.url, key, prefix: 'own:', lockTtlMs: 90 })
     await store.withLock('cred', async () => {
       // Simulate an expiry + takeover by another process while this holder is still running.
-      await raw.set('own:lock:cred', 'someone-else', 'PX', 5_000)
+      await raw.set('own:lock:{cred}', 'someone-else', 'PX', 5_000)
       await sleep(150) // a keep-alive tick notices the lock is no longer ours
     })
-    expect(await raw.get('own:lock:cred')).toBe('someone-else') // not deleted by the former holder
-    expect(await raw.pttl('own:lock:cred')).toBeGreaterThan(4_000) // not extended by it either
+    expect(await raw.get('own:lock:{cred}')).toBe('someone-else') // not deleted by the former holder
+    expect(await raw.pttl('own:lock:{cred}')).toBeGreaterThan(4_000) // not extended by it either
     expect(store.errors.some((e) => /lost the lock of cred/.test(e.message))).toBe(true)
   })
 
   it('gives up after lockWaitMs with a typed STORE_LOCK_TIMEOUT error', async () => {
     const key = newStoreKey()
     const raw = rawClient(redis.url)
-    await raw.set('to:lock:cred', 'busy', 'PX', 10_000)
+    await raw.set('to:lock:{cred}', 'busy', 'PX', 10_000)
     const store = testStore({ url: redis.url, key, prefix: 'to:', lockWaitMs: 300 })
     let ran = false
     const started = Date.now()
@@ -139,7 +139,7 @@ describe('withLock', () => {
     const started = Date.now()
     expect(await store.withLock('cred', async () => 'ran')).toBe('ran')
     expect(Date.now() - started).toBeLessThan(1_000)
-    expect(await client.exists('lost:lock:cred')).toBe(0)
+    expect(await client.exists('lost:lock:{cred}')).toBe(0)
   })
 })
 

@@ -1,27 +1,31 @@
-import type { Redis } from 'ioredis'
 import type { ChangeHub } from './change-hub'
+import type { RedisClient } from './connection'
 import { StoreError } from './deps'
 import { RedisUnavailableError, toStoreError } from './errors'
 import { channelMessage, type RedisNames } from './keys'
 import { PACKAGE_NAME, type ResolvedOptions } from './options'
+import { withReplicas } from './replicas'
 import { DELETE_AND_PUBLISH, EXTEND_LOCK } from './scripts'
 
 export interface LockContext {
-  redis: Redis
+  redis: RedisClient
   /** Runs `command` once Redis can take commands; a failure becomes a typed `StoreError` saying `what` failed. */
   run<T>(what: string, command: () => Promise<T>): Promise<T>
   names: RedisNames
+  /** PUBLISH, or SPUBLISH in a cluster. */
+  publish: string
   hub: ChangeHub
   options: ResolvedOptions
   report(error: StoreError): void
 }
 
 /**
- * Runs `fn` holding the Redis lock of `key`: `SET lock owner NX PX ttl` with a random owner token, extended every
- * `ttl / 3` while `fn` runs, released only by its owner (Lua). Others wait with capped backoff and wake up early on
- * the release message. When Redis is unreachable for `unavailableWaitMs`, applies `whenUnavailable`.
+ * Runs `fn` holding the Redis lock of `key`: `SET lock owner NX PX ttl` with a random owner token (confirmed by
+ * `replicaAcks` replicas, so that a failover keeps it), extended every `ttl / 3` while `fn` runs, released only by its
+ * owner (Lua). Others wait with capped backoff and wake up early on the release message. When Redis is unreachable
+ * for `unavailableWaitMs`, applies `whenUnavailable`.
  */
-export async function withRedisLock<T>({ redis, run, names, hub, options, report }: LockContext, key: string, fn: () => Promise<T>): Promise<T> {
+export async function withRedisLock<T>({ redis, run, names, publish, hub, options, report }: LockContext, key: string, fn: () => Promise<T>): Promise<T> {
   const owner = crypto.randomUUID()
   const lockKey = names.lock(key)
   const what = `the lock of ${key}`
@@ -60,10 +64,16 @@ export async function withRedisLock<T>({ redis, run, names, hub, options, report
     if (!subscribed) {
       subscribed = true
       // Wake up on the release message; polling alone still works if pub/sub is down.
-      hub.subscribe().catch(() => {})
+      hub.subscribe(key).catch(() => {})
     }
-    await hub.waitForRelease(key, Math.min(pollMs / 2 + Math.random() * (pollMs / 2), deadline - now))
+    // Once subscribed, the release message wakes us: poll only as the fallback (a crashed holder, a lost message).
+    const waitMs = hub.listening(key) ? options.lockPollMs : pollMs
+    await hub.waitForRelease(key, Math.min(waitMs / 2 + Math.random() * (waitMs / 2), deadline - now))
     pollMs = Math.min(pollMs * 2, options.lockPollMs)
+  }
+  // A replica confirms the lock before `fn` runs, so that a failover keeps it (unconfirmed, it is still ours).
+  if (options.replicaAcks > 0) {
+    await run(`confirm ${what}`, () => withReplicas(redis, options.replicaAcks, options.replicaWaitMs, (p) => p.pttl(lockKey))).catch(() => {})
   }
 
   // Keep-alive: extend the TTL every third of it while `fn` runs; report once if the lock was lost.
@@ -98,6 +108,8 @@ export async function withRedisLock<T>({ redis, run, names, hub, options, report
   } finally {
     stop()
     // A failed release is reported; the lock frees itself after lockTtlMs.
-    await run(`release ${what}`, () => redis.eval(DELETE_AND_PUBLISH, 1, lockKey, owner, names.channel, channelMessage('unlock', key))).catch(report)
+    await run(`release ${what}`, () => redis.eval(DELETE_AND_PUBLISH, 1, lockKey, owner, names.channel(key), channelMessage('unlock', key), publish)).catch(
+      report,
+    )
   }
 }

@@ -32,8 +32,8 @@ describe('get / set / delete', () => {
 
     const raw = rawClient(redis.url)
     const { keys, text } = await dumpRedis(raw)
-    expect(keys).toContain('rt:token:apala:demo')
-    const entry = await raw.hgetall('rt:token:apala:demo')
+    expect(keys).toContain('rt:token:{apala:demo}')
+    const entry = await raw.hgetall('rt:token:{apala:demo}')
     expect(entry.v).toMatch(/^am1\./)
     expect(entry.iat).toBe('1000')
     expect(text).not.toContain('canary-access')
@@ -46,7 +46,7 @@ describe('get / set / delete', () => {
 
     await store.delete('apala:demo')
     expect(await other.get('apala:demo')).toBeUndefined()
-    expect(await raw.exists('rt:token:apala:demo')).toBe(0)
+    expect(await raw.exists('rt:token:{apala:demo}')).toBe(0)
   })
 
   it('never lets an older token set overwrite a newer one (compare-and-set on meta.issuedAt)', async () => {
@@ -80,13 +80,13 @@ describe('get / set / delete', () => {
     expect(wrongKey.errors[0]!.message).toMatch(/^@authmux\/store-redis: /)
 
     // The envelope is bound to its credential key: a value copied to another key's slot does not open.
-    await raw.copy('bad:token:one', 'bad:token:two')
+    await raw.copy('bad:token:{one}', 'bad:token:{two}')
     expect(await writer.get('two')).toBeUndefined()
     expect(writer.errors.map((e) => e.code)).toEqual(['STORE_DECRYPT'])
 
-    await raw.set('bad:token:three', 'not a hash')
+    await raw.set('bad:token:{three}', 'not a hash')
     expect(await writer.get('three')).toBeUndefined()
-    await raw.hset('bad:token:four', 'v', 'garbage', 'iat', '1')
+    await raw.hset('bad:token:{four}', 'v', 'garbage', 'iat', '1')
     expect(await writer.get('four')).toBeUndefined()
     expect(writer.errors.map((e) => e.code)).toEqual(['STORE_DECRYPT', 'STORE_CORRUPT', 'STORE_CORRUPT'])
     // ...and a later set repairs the slot.

@@ -1,8 +1,32 @@
-import type { StoreError, TokenSet, TokenStore } from '@authmux/core'
+import type { QuotaSlot, QuotaSlotRequest, StoreError, TokenSet, TokenStore } from '@authmux/core'
 import type { StoreKeyInput } from '@authmux/core/envelope'
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 
-/** Options of `createRedisTokenStore`. */
+/** A Redis Cluster to open: startup nodes and credentials. */
+export interface RedisClusterOptions {
+  /** Some of the cluster's nodes as `host:port` (one reachable node is enough; the client learns the others). */
+  nodes: string[]
+  /** ACL user, when the cluster has one. */
+  username?: string
+  /** Password of the nodes. Secret. */
+  password?: string
+}
+
+/** A Redis master watched by Sentinel: the store asks the sentinels where the master is, and follows failovers. */
+export interface RedisSentinelOptions {
+  /** Sentinels as `host:port`. */
+  nodes: string[]
+  /** The monitored master's name (`sentinel monitor <name> …`). */
+  masterName: string
+  /** ACL user of the Redis servers, when they have one. */
+  username?: string
+  /** Password of the Redis servers. Secret. */
+  password?: string
+  /** Password of the sentinels, when they have one. Secret. */
+  sentinelPassword?: string
+}
+
+/** Options of `createRedisTokenStore`. Give at most one of `url`, `cluster`, `sentinel` and `client`. */
 export interface RedisTokenStoreOptions {
   /**
    * Redis URL: `redis://[[user]:password@]host:port/db`, or `rediss://…` for TLS.
@@ -10,10 +34,26 @@ export interface RedisTokenStoreOptions {
    */
   url?: string
   /**
-   * An ioredis client to use instead of opening one. The store never closes it, and uses `client.duplicate()` for
-   * its pub/sub connection. Give it `maxRetriesPerRequest` ≤ 1 and a `commandTimeout`, or a request may hang on Redis.
+   * A Redis Cluster: the store opens an ioredis `Cluster`, keeps every credential's keys in one slot (hash tags) and
+   * announces changes with sharded pub/sub (Redis ≥ 7).
    */
-  client?: Redis
+  cluster?: RedisClusterOptions
+  /** A master and its replicas under Redis Sentinel: the store connects to whichever server is master. */
+  sentinel?: RedisSentinelOptions
+  /**
+   * An ioredis client (`Redis`, also with sentinel options, or `Cluster`) to use instead of opening one. The store
+   * never closes it, and uses `client.duplicate()` for its pub/sub connection. Give it `maxRetriesPerRequest` ≤ 1 and
+   * a `commandTimeout`, or a request may hang on Redis.
+   */
+  client?: Redis | Cluster
+  /**
+   * Replicas that must confirm a token write or a lock (`WAIT`) before the store goes on, so that a failover right
+   * after it does not lose it. Default 1 with `cluster` or `sentinel` (or such a `client`), else 0. Set 0 for a
+   * cluster without replicas.
+   */
+  replicaAcks?: number
+  /** Longest wait in ms for those replicas; a write they did not confirm by then is reported and written again later. Default 250. */
+  replicaWaitMs?: number
   /**
    * The 32-byte AES-256 key that encrypts every token set before it reaches Redis: raw bytes, a base64 / base64url /
    * 64-hex-digit string, or a `CryptoKey`. Every process of the fleet needs the same key. Default: `AUTHMUX_STORE_KEY`.
@@ -39,8 +79,9 @@ export interface RedisTokenStoreOptions {
   /** Connecting to Redis fails after this many ms. Default 2000. */
   connectTimeoutMs?: number
   /**
-   * How long `withLock` keeps retrying while Redis is unreachable, in ms, before it applies `whenUnavailable`.
-   * Default 1000.
+   * How long `withLock` and `set` keep retrying while Redis is unreachable, in ms, before `withLock` applies
+   * `whenUnavailable` and `set` throws. Default 1000 for a single server; 15000 with `cluster` or `sentinel`, long
+   * enough for a failover, so that a refresh neither runs unlocked nor loses its token while a replica takes over.
    */
   unavailableWaitMs?: number
   /**
@@ -72,7 +113,8 @@ export interface RedisTokenStore extends TokenStore {
   get(key: string): Promise<TokenSet | undefined>
   /**
    * Stores `tokens` encrypted, unless Redis already holds a newer set (`meta.issuedAt`, epoch ms, compared inside
-   * Redis): an older set never overwrites a newer one. Publishes a `TokenChange`.
+   * Redis): an older set never overwrites a newer one. Publishes a `TokenChange`. A write that failed, or that no
+   * replica confirmed, is kept in memory and written again (still compare-and-set) until Redis has it.
    */
   set(key: string, tokens: TokenSet): Promise<void>
   /** Removes the entry and publishes a `TokenChange`. */
@@ -83,6 +125,11 @@ export interface RedisTokenStore extends TokenStore {
   onChange(key: string, listener: (change: TokenChange) => void): () => void
   /** Opens the pub/sub connection; resolves once changes are being received (`onChange` calls it for you). */
   subscribe(): Promise<void>
+  /**
+   * Takes a slot of a quota every process using this Redis and prefix shares (a sliding window on Redis' clock):
+   * the engine's fleet-wide login quota (`loginLimit.fleetQuota`).
+   */
+  takeQuotaSlot(request: QuotaSlotRequest): Promise<QuotaSlot>
   /** Subscribes to recovered errors. Returns an unsubscribe function. */
   on(event: 'error', listener: (error: StoreError) => void): () => void
   /** Closes the connections the store opened (not a `client` you passed). */

@@ -1,6 +1,7 @@
 // A bot process of the fleet tests. Imports the BUILT packages (dist): run `pnpm build` first (`pnpm test` does).
 // Talks to the parent over IPC; never sends or prints a token.
-//   env: CHILD_REDIS_URL CHILD_STORE_KEY CHILD_PREFIX CHILD_LOCK_TTL_MS CHILD_BASE_URL CHILD_EMAIL CHILD_NOW_MS
+//   env: CHILD_REDIS (JSON: { url } | { cluster } | { sentinel }) CHILD_STORE_KEY CHILD_PREFIX CHILD_LOCK_TTL_MS
+//        CHILD_BASE_URL CHILD_EMAIL CHILD_NOW_MS
 //   parent → child: { cmd: 'round', nowMs, requests }   child → parent: { type: 'ready' } | { type: 'round', … }
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createAxiomAuth } from '@authmux/password-login'
@@ -9,7 +10,7 @@ import { createRedisTokenStore } from '@authmux/store-redis'
 const env = process.env
 let nowMs = Number(env.CHILD_NOW_MS)
 const store = createRedisTokenStore({
-  url: env.CHILD_REDIS_URL,
+  ...JSON.parse(env.CHILD_REDIS),
   key: env.CHILD_STORE_KEY,
   prefix: env.CHILD_PREFIX,
   lockTtlMs: Number(env.CHILD_LOCK_TTL_MS || 10_000),
@@ -30,7 +31,10 @@ async function round({ nowMs: at, requests }) {
   nowMs = at
   const results = await Promise.allSettled(Array.from({ length: requests }, () => auth.fetch('/user/info')))
   const ok = results.filter((r) => r.status === 'fulfilled' && r.value?.email === env.CHILD_EMAIL).length
-  const failures = results.filter((r) => r.status === 'rejected').map((r) => `${r.reason?.name} ${r.reason?.status ?? ''}`.trim())
+  // A failure is named by its class and code: typed (an AuthError: `code` set) or not.
+  const failures = results
+    .filter((r) => r.status === 'rejected')
+    .map((r) => `${r.reason?.name} ${r.reason?.code ?? 'untyped'} ${r.reason?.status ?? ''}`.trim())
   // Inside the refresh window the refresh runs in the background: wait until this process holds the new token.
   const deadline = Date.now() + 10_000
   while (auth.status().state !== 'valid' && Date.now() < deadline) await sleep(5)

@@ -5,6 +5,7 @@ import type { TokenStore } from '@authmux/core'
 import { createAxiomAuth } from '@authmux/password-login'
 import { defer, newStoreKey } from './helpers'
 import { createRedisTokenStore } from '../store'
+import type { RedisTokenStoreOptions } from '../types'
 
 const CHILD = fileURLToPath(new URL('./fleet-child.mjs', import.meta.url))
 
@@ -40,10 +41,6 @@ export interface Fleet {
 }
 
 /**
- * An Axiom emulator (frozen clock, refresh-token rotation on) whose session was logged in once by this process and
- * stored in Redis under `prefix`, ready for bot processes that can only refresh it.
- */
-/**
  * An Axiom strategy with the emulator's demo account that logs in with the code from its inbox, lives on the
  * emulator's virtual clock and has no background timer (tests drive time).
  */
@@ -61,12 +58,20 @@ export function emulatedAxiomAuth(emulator: AxiomEmulator, store: TokenStore) {
   })
 }
 
-export async function startFleet(redisUrl: string, options: { rotateRefreshTokens?: boolean } = {}): Promise<Fleet> {
+/** Where the fleet's Redis is: a URL, or `{ cluster }` / `{ sentinel }` options. */
+export type FleetRedis = string | Pick<RedisTokenStoreOptions, 'cluster' | 'sentinel'>
+
+/**
+ * An Axiom emulator (frozen clock, refresh-token rotation on) whose session was logged in once by this process and
+ * stored in Redis under `prefix`, ready for bot processes that can only refresh it.
+ */
+export async function startFleet(redis: FleetRedis, options: { rotateRefreshTokens?: boolean } = {}): Promise<Fleet> {
+  const target = typeof redis === 'string' ? { url: redis } : redis
   const emulator = await startAxiomEmulator({ startMs: START_MS, rotateRefreshTokens: options.rotateRefreshTokens ?? true })
   defer(() => emulator.close())
   const storeKey = newStoreKey()
   const prefix = `fleet-${Math.random().toString(36).slice(2, 8)}:`
-  const store = createRedisTokenStore({ url: redisUrl, key: storeKey, prefix, env: {} })
+  const store = createRedisTokenStore({ ...target, key: storeKey, prefix, env: {} })
   const admin = emulatedAxiomAuth(emulator, store)
   await admin.login()
   admin.dispose()
@@ -77,7 +82,7 @@ export async function startFleet(redisUrl: string, options: { rotateRefreshToken
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: {
         PATH: process.env.PATH ?? '',
-        CHILD_REDIS_URL: redisUrl,
+        CHILD_REDIS: JSON.stringify(target),
         CHILD_STORE_KEY: storeKey,
         CHILD_PREFIX: prefix,
         CHILD_LOCK_TTL_MS: String(botOptions.lockTtlMs ?? 10_000),

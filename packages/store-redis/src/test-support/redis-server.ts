@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer, connect } from 'node:net'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { connect, createServer } from 'node:net'
 
 /** A redis-server started by a test on a free loopback port, without persistence. */
 export interface TestRedis {
@@ -11,7 +11,16 @@ export interface TestRedis {
   start(): Promise<void>
   /** Stops it for good. */
   stop(): Promise<void>
+  /** Freezes the process (SIGSTOP) / lets it run again (SIGCONT): a server that stops answering without closing. */
+  pause(): void
+  resume(): void
 }
+
+/** Every server a test process started, killed when it exits whatever happens (a crashed test leaves none behind). */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
 
 /** A port that was free a moment ago. */
 export function freePort(): Promise<number> {
@@ -26,6 +35,7 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** Whether a server answers PING on `port`. */
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' })
@@ -40,24 +50,20 @@ function ping(port: number): Promise<boolean> {
   })
 }
 
-/** Spawns `redis-server` in the foreground (killed by `stop()` / `kill()`), waiting until it answers PING. */
-export async function startTestRedis(): Promise<TestRedis> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOn(await freePort())
-    } catch (error) {
-      if (attempt >= 3) throw error
-    }
-  }
-}
-
-async function startOn(port: number): Promise<TestRedis> {
+/**
+ * Spawns `redis-server` with `args` (after the port) in the foreground, waiting until it answers PING; `kill()` /
+ * `stop()` SIGKILL it, `start()` starts it again with the same arguments.
+ */
+export async function spawnRedis(port: number, args: string[] = [], options: { cwd?: string; sentinel?: string } = {}): Promise<TestRedis> {
   let child: ChildProcess | undefined
+  const argv = options.sentinel
+    ? [options.sentinel, '--sentinel', '--port', String(port)]
+    : ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...args]
   const start = async () => {
-    const spawned = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
+    const spawned = spawn('redis-server', argv, { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.cwd })
     child = spawned
+    running.add(spawned)
+    spawned.once('exit', () => running.delete(spawned))
     let failure: Error | undefined
     spawned.once('error', (error) => {
       failure = new Error(
@@ -75,14 +81,34 @@ async function startOn(port: number): Promise<TestRedis> {
     throw new Error(`@authmux/store-redis tests: redis-server did not answer on port ${port} within 10 s.`)
   }
   const kill = async () => {
-    const running = child
+    const target = child
     child = undefined
-    if (!running || running.exitCode !== null || running.signalCode !== null) return
+    if (!target || target.exitCode !== null || target.signalCode !== null) return
     await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve())
-      running.kill('SIGKILL')
+      target.once('exit', () => resolve())
+      target.kill('SIGCONT')
+      target.kill('SIGKILL')
     })
   }
   await start()
-  return { port, url: `redis://127.0.0.1:${port}`, kill, start, stop: kill }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    stop: kill,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
+  }
+}
+
+/** A redis-server on a free loopback port (a few attempts, in case a port is taken in between). */
+export async function startTestRedis(args: string[] = [], options: { cwd?: string; sentinel?: string } = {}): Promise<TestRedis> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnRedis(await freePort(), args, options)
+    } catch (error) {
+      if (attempt >= 3) throw error
+    }
+  }
 }
