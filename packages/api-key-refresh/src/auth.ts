@@ -1,5 +1,5 @@
 import { createSession, type Session } from '@authmux/core'
-import { type DefinedFlow } from '@authmux/core/provider'
+import type { DefinedFlow } from '@authmux/core/provider'
 import { defineApiKeyRefreshFlow, type ApiKeyRefreshApi, type ApiKeyRefreshFields } from './flow'
 import type { ApiKeyRefreshAuthOptions } from './options'
 import { apiKeyOption, baseURLOption, headerOption, jsonFieldOption, pathOption, schemeOption } from './validate'

@@ -1,10 +1,13 @@
-import { type $Fetch, type FetchOptions, ofetch } from 'ofetch'
-import { AuthError, ConfigError, NetworkError, ProviderError, TimeoutError, TokenExpiredError } from './errors'
+import { type FetchOptions, ofetch } from 'ofetch'
+import { DEADLINE_PASSED } from './deadlines'
+import { AuthError, ConfigError, ProviderError, TokenExpiredError } from './errors'
+import { requestFailure } from './failure'
+import type { AuthFetch, AuthFetchOptions } from './fetch-types'
 import { rateLimitError, readBody } from './flow-context'
 import { ALWAYS_CREDENTIAL_HEADERS, followRedirects } from './redirects'
 import { assertSecureURL } from './secure-url'
 import { internalsOf, type SessionInternals } from './internals'
-import { describeNetworkFailure, discardBody, send } from './transport'
+import { discardBody, send } from './transport'
 import { describeErrorBody } from './sanitize'
 import { resolveURL } from './urls'
 import type { AuthStrategy } from './types'
@@ -14,75 +17,81 @@ type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Re
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
 /**
- * An ofetch instance bound to `strategy.baseURL` that attaches credentials to every request, renews once and
- * replays once on a 401, waits out 429s, retries 5xx/network errors with backoff for idempotent requests (GET, HEAD,
- * OPTIONS, PUT, DELETE, or any request carrying an `Idempotency-Key` header), follows redirects by hand (credentials
- * dropped across origins) and honours `signal` and `timeout`.
+ * The `AuthFetch` of `strategy` (see `AuthFetch`), bound to its `baseURL`: attaches credentials to every request,
+ * renews once and replays once on a 401, waits out 429s, retries 5xx/network errors with backoff for idempotent
+ * requests (GET, HEAD, OPTIONS, PUT, DELETE, or any request carrying an `Idempotency-Key` header), follows redirects
+ * by hand (credentials dropped across origins) and honours `signal` and `timeout`. Every failure is an `AuthError`.
+ * `defaults` apply to every call (a call's own options win).
  */
-export function createAuthFetch(strategy: AuthStrategy, ofetchOptions: FetchOptions = {}): $Fetch {
+export function createAuthFetch(strategy: AuthStrategy, defaults: AuthFetchOptions = {}): AuthFetch {
   const internals = internalsOf(strategy)
   const rawFetch = internals ? sessionFetch(internals) : strategyFetch(strategy)
-  const inner = ofetch.create({ baseURL: strategy.baseURL, retry: 0, ...ofetchOptions }, { fetch: rawFetch as typeof globalThis.fetch })
+  // ofetch does the body encoding, query, response parsing and its own optional retries; its options are a superset.
+  const inner = ofetch.create({ baseURL: strategy.baseURL, retry: 0, ...(defaults as FetchOptions) }, { fetch: rawFetch as typeof globalThis.fetch })
   const label = internals
     ? { provider: internals.flow.name, packageName: internals.flow.packageName }
     : { provider: strategy.name, packageName: '@authmux/core' }
 
-  const unwrap = (error: unknown, signal: AbortSignal | null | undefined): never => {
+  const unwrap = (error: unknown, request: string | Request, options: AuthFetchOptions): never => {
     // The caller's own abort: its reason, untouched.
-    if (signal?.aborted) throw signal.reason
-    if (error instanceof AuthError) throw error
-    const cause = (error as { cause?: unknown })?.cause
-    if (cause instanceof AuthError) throw cause
-    const response = (error as { response?: Response })?.response
+    if (options.signal?.aborted) throw options.signal.reason
+    const response = (error as { response?: Response } | null)?.response
+    // ofetch wraps what fetch threw (for sessions: already typed) in its FetchError; a body read fails unwrapped.
+    const thrown = (error as Error | null)?.name === 'FetchError' ? ((error as Error).cause ?? error) : error
     const failure = response
       ? responseError(error, response, internals, strategy)
-      : isTimeout(cause)
-        ? new TimeoutError(`${label.packageName}: ${strategy.name} did not answer in time (${describeNetworkFailure(cause)}).`, {
-            provider: label.provider,
-            cause: error,
-          })
-        : new NetworkError(`${label.packageName}: a request to ${strategy.name} failed (${describeNetworkFailure(error)}).`, {
-            provider: label.provider,
-            cause: error,
-          })
+      : requestFailure(
+          thrown,
+          label,
+          target(options.baseURL ?? defaults.baseURL ?? strategy.baseURL, request),
+          undefined,
+          thrown === DEADLINE_PASSED ? internals?.requestTimeoutMs : undefined,
+        )
     throw internals ? internals.sanitize(failure) : failure
   }
 
-  const signalOf = (options?: Parameters<$Fetch>[1]) => options?.signal
-  const wrapped = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
-    inner(request, options).catch((error: unknown) => unwrap(error, signalOf(options)))) as $Fetch
-  wrapped.raw = ((request: Parameters<$Fetch>[0], options?: Parameters<$Fetch>[1]) =>
-    inner.raw(request, options).catch((error: unknown) => unwrap(error, signalOf(options)))) as $Fetch['raw']
-  wrapped.native = rawFetch as $Fetch['native']
-  wrapped.create = ((defaults: FetchOptions = {}) => createAuthFetch(strategy, { ...ofetchOptions, ...defaults })) as $Fetch['create']
-  return wrapped
+  const call =
+    (raw: boolean) =>
+    (request: string | URL | Request, options: AuthFetchOptions = {}) => {
+      // ofetch applies `baseURL` and `query` to strings only.
+      const input = request instanceof URL ? request.href : request
+      return (raw ? inner.raw : inner)(input, options as FetchOptions).catch((error: unknown) => unwrap(error, input, options))
+    }
+  return Object.assign(call(false), { raw: call(true), create: (more: AuthFetchOptions) => createAuthFetch(strategy, { ...defaults, ...more }) })
+}
+
+/** The origin and path a request goes to, for messages (never its query). */
+function target(base: string, request: string | Request): string {
+  try {
+    const url = resolveURL(new URL(base), typeof request === 'string' ? request : request.url)
+    return `${url.origin}${url.pathname}`
+  } catch {
+    return base
+  }
 }
 
 /**
  * A non-2xx answer as a typed error: the flow's own mapping first, then 429 → `RateLimitError`, anything else →
- * `ProviderError` with the status and the provider's message (ofetch's error, with `data`, stays as `cause`).
+ * `ProviderError` with the status and the provider's message. ofetch's error (`status`, `data` — the parsed body —
+ * and `response`) stays reachable as `cause`.
  */
 function responseError(error: unknown, response: Response, internals: SessionInternals | undefined, strategy: AuthStrategy): AuthError {
   const data = (error as { data?: unknown }).data
   const url = new URL(response.url || strategy.baseURL)
   const method = ((error as { options?: { method?: string } }).options?.method ?? 'GET').toUpperCase()
-  if (internals) {
-    const mapped = internals.flow.toError?.({ status: response.status, headers: response.headers, data, during: 'request' })
-    if (mapped) return mapped
-    // A 429 the transport did not wait out (too long, or too many): typed, with how long to wait.
-    if (response.status === 429) return rateLimitError(internals.flow, url.pathname, response.headers, internals.transport)
-  }
   const packageName = internals?.flow.packageName ?? '@authmux/core'
   const detail = describeErrorBody(data)
-  return new ProviderError(`${packageName}: ${strategy.name} answered HTTP ${response.status} to ${method} ${url.pathname}${detail ? `: ${detail}` : ''}.`, {
-    provider: strategy.name,
-    status: response.status,
-    cause: error,
-  })
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError'
+  const typed =
+    internals?.flow.toError?.({ status: response.status, headers: response.headers, data, during: 'request' }) ??
+    // A 429 the transport did not wait out (too long, or too many): typed, with how long to wait.
+    (internals && response.status === 429
+      ? rateLimitError(internals.flow, url.pathname, response.headers, internals.transport)
+      : new ProviderError(`${packageName}: ${strategy.name} answered HTTP ${response.status} to ${method} ${url.pathname}${detail ? `: ${detail}` : ''}.`, {
+          provider: strategy.name,
+          status: response.status,
+        }))
+  if (typed.cause === undefined) Object.defineProperty(typed, 'cause', { value: error, configurable: true, writable: true })
+  return typed
 }
 
 /** The authenticated `fetch` of an engine session. */

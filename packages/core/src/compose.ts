@@ -1,12 +1,15 @@
-import type { FetchOptions } from 'ofetch'
 import { ConfigError } from './errors'
+import type { AuthFetchOptions } from './fetch-types'
 import type { AuthStrategy } from './types'
 import { isUnder, scopeOf } from './urls'
 
 /** One fetch for a bot that talks to several providers. */
 export interface ComposedAuth {
-  /** Fetches an absolute URL with the credentials of the strategy that owns it; a URL nobody owns is a `ConfigError`. */
-  fetch<T = unknown>(url: string | URL, options?: FetchOptions<'json'>): Promise<T>
+  /**
+   * Fetches an absolute URL with the credentials of the strategy that owns it (see `AuthFetch`); a URL nobody owns is
+   * a `ConfigError` (code `URL_NOT_OWNED`). Every failure is an `AuthError`.
+   */
+  fetch<T = unknown>(url: string | URL, options?: AuthFetchOptions): Promise<T>
   /** The strategy owning `url` (same origin, longest base-path prefix), or undefined. */
   strategyFor(url: string | URL): AuthStrategy | undefined
 }
@@ -31,7 +34,7 @@ export function composeAuth(...strategies: AuthStrategy[]): ComposedAuth {
 
   return {
     strategyFor,
-    async fetch<T>(input: string | URL, options?: FetchOptions<'json'>): Promise<T> {
+    async fetch<T>(input: string | URL, options?: AuthFetchOptions): Promise<T> {
       const strategy = strategyFor(input)
       if (!strategy) {
         const known = routes.map((r) => `${r.scope.origin}${r.scope.path}`).join(', ') || 'none'

@@ -1,12 +1,13 @@
 import type { z } from 'zod'
 import { parseSetCookies, serializeCookies } from './cookies'
-import { ConfigError, InvalidCredentialsError, NetworkError, ProviderError, RateLimitError, ResponseShapeError, isRejection, type AuthError } from './errors'
+import { ConfigError, InvalidCredentialsError, ProviderError, RateLimitError, ResponseShapeError, isRejection, type AuthError } from './errors'
 import { resolveExpiry } from './expiry'
 import type { AuthFlow, FlowContext, FlowRejectedResponse, FlowRequest, FlowResponse } from './flow'
 import type { Redactor } from './redact'
 import { describeErrorBody } from './sanitize'
 import { assertSecureURL } from './secure-url'
-import { asNetworkError, describeNetworkFailure, retryAfterMs, send, type TransportOptions } from './transport'
+import { requestFailure } from './failure'
+import { asNetworkError, retryAfterMs, send, type TransportOptions } from './transport'
 import { resolveURL } from './urls'
 
 /** Everything a FlowContext needs from its session. */
@@ -101,19 +102,15 @@ function resolveAuthURL(target: string, deps: FlowContextDeps): URL {
 
 /**
  * Reads a body as JSON when it parses, else as text; undefined when empty. A body cut off mid-read (the connection
- * closed early) is a `NetworkError` naming `url` when given.
+ * closed early) is a `NetworkError`, one its deadline stopped a `TimeoutError`, naming `url` when given.
  */
-export async function readBody(response: Response, url?: URL, options?: Pick<TransportOptions, 'label'>): Promise<unknown> {
+export async function readBody(response: Response, url?: URL, options?: Pick<TransportOptions, 'label' | 'timeoutMs'>): Promise<unknown> {
   let text: string
   try {
     text = await response.text()
   } catch (error) {
-    const where = url ? `${url.origin}${url.pathname}` : response.url || 'the provider'
-    const label = options?.label
-    throw new NetworkError(
-      `${label?.packageName ?? '@authmux/core'}: the connection to ${where} closed before the whole answer arrived (${describeNetworkFailure(error)}).`,
-      { provider: label?.provider ?? 'authmux', cause: error },
-    )
+    const where = url ? `${url.origin}${url.pathname}` : response.url
+    throw requestFailure(error, options?.label ?? { provider: 'authmux', packageName: '@authmux/core' }, where, 'read', options?.timeoutMs)
   }
   if (text === '') return undefined
   const type = response.headers.get('content-type') ?? ''

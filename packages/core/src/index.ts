@@ -6,7 +6,10 @@ export type {
   AuthState,
   AuthStatus,
   AuthStrategy,
+  FleetLoginQuota,
   LoginLimitOptions,
+  QuotaSlot,
+  QuotaSlotRequest,
   RefreshWindow,
   RequestInfo,
   RetryOptions,
@@ -37,6 +40,7 @@ export { createSession, DEFAULT_REQUEST_TIMEOUT_MS, type Session } from './sessi
 export type { RefreshThrottleOptions } from './refresh-throttle'
 export { isHeaderSafe } from './token-check'
 export { createAuthFetch } from './auth-fetch'
+export type { AuthFetch, AuthFetchBody, AuthFetchOptions, AuthFetchResponse, AuthFetchResponseType } from './fetch-types'
 export { composeAuth, type ComposedAuth } from './compose'
 export { MemoryTokenStore } from './memory-store'
 export { createKeyedMutex, type KeyedMutex } from './keyed-mutex'

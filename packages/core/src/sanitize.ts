@@ -1,34 +1,17 @@
-import { AuthError, NetworkError, TimeoutError } from './errors'
-import { describeNetworkFailure } from './transport'
+import type { AuthError } from './errors'
+import { type FailureLabel, requestFailure } from './failure'
 import type { Redactor } from './redact'
 
 /**
  * Makes any thrown value safe to show: an `AuthError` keeps its class with secrets scrubbed from its message (and
- * its cause chain); a timeout becomes a `TimeoutError`, a failed or cut-off connection a `NetworkError`, anything
- * else an `AuthError` with code `UNEXPECTED`; the original is kept as `cause` (scrubbed, or dropped when it holds a
- * secret it cannot be scrubbed of).
+ * its cause chain); anything else is typed by `requestFailure` (a timeout → `TimeoutError`, a failed or cut-off
+ * connection → `NetworkError`, anything else → `AuthError` with code `UNEXPECTED`), its cause kept scrubbed — or
+ * dropped when it holds a secret it cannot be scrubbed of.
  */
-export function sanitizeError(error: unknown, redactor: Redactor, label: { provider: string; packageName: string }): AuthError {
-  if (error instanceof AuthError) {
-    scrub(error, redactor)
-    return error
-  }
-  const message = redactor.redact(error instanceof Error ? error.message : String(error))
-  const cause = error instanceof Error ? error : undefined
-  const options = { provider: label.provider, cause }
-  const wrapped =
-    cause?.name === 'TimeoutError'
-      ? new TimeoutError(`${label.packageName}: timed out (${message}).`, options)
-      : isConnectionFailure(cause)
-        ? new NetworkError(`${label.packageName}: the connection failed (${describeNetworkFailure(cause)}).`, options)
-        : new AuthError(`${label.packageName}: ${message}`, { ...options, code: 'UNEXPECTED' })
-  scrub(wrapped, redactor)
-  return wrapped
-}
-
-/** fetch's own failures: "fetch failed" (refused, DNS, TLS) and "terminated" (a body cut off mid-read). */
-function isConnectionFailure(error: Error | undefined): boolean {
-  return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated')
+export function sanitizeError(error: unknown, redactor: Redactor, label: FailureLabel): AuthError {
+  const typed = requestFailure(error, label)
+  scrub(typed, redactor)
+  return typed
 }
 
 function scrub(error: Error, redactor: Redactor, depth = 0): void {

@@ -1,7 +1,7 @@
-import type { $Fetch } from 'ofetch'
 import type { z } from 'zod'
 import { createAuthFetch } from './auth-fetch'
 import { ConfigError } from './errors'
+import type { AuthFetch } from './fetch-types'
 import type { AuthFlow, FlowRejectedResponse, FlowRequest, FlowResponse, OutgoingRequest } from './flow'
 import { Lifecycle } from './lifecycle'
 import { SessionContext } from './session-context'
@@ -52,7 +52,7 @@ class AuthSession implements Session {
   readonly #context: SessionContext
   readonly #lifecycle: Lifecycle
   #scope: BaseScope | undefined
-  #fetchInstance: $Fetch | undefined
+  #fetchInstance: AuthFetch | undefined
 
   constructor(flow: AuthFlow, options: SessionOptions) {
     const label = { provider: flow.name, packageName: flow.packageName }
@@ -87,8 +87,8 @@ class AuthSession implements Session {
     }
   }
 
-  /** An ofetch instance bound to `baseURL` with authentication applied (created on first use). */
-  get fetch(): $Fetch {
+  /** The strategy's `AuthFetch`: bound to `baseURL`, authentication applied (created on first use). */
+  get fetch(): AuthFetch {
     this.#fetchInstance ??= createAuthFetch(this)
     return this.#fetchInstance
   }

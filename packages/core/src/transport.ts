@@ -1,6 +1,7 @@
 import { DEADLINE_PASSED, deadlines } from './deadlines'
-import { NetworkError, TimeoutError } from './errors'
+import { type AuthError, TimeoutError } from './errors'
 import type { SkewTracker } from './expiry'
+import { type FailureLabel, requestFailure } from './failure'
 import type { RetryOptions } from './types'
 
 /** How one HTTP exchange is sent: timeout, bounded backoff for 5xx/network errors, waiting out 429s. */
@@ -11,7 +12,7 @@ export interface TransportOptions {
   /** Time limit of one attempt in ms; 0 = none. */
   timeoutMs: number
   /** Names the provider in errors. */
-  label: { provider: string; packageName: string }
+  label: FailureLabel
   retry: Required<RetryOptions>
   maxRateLimitWaitMs: number
   skew: SkewTracker
@@ -104,37 +105,17 @@ async function fetchWithTimeout(url: URL, init: RequestInit, options: TransportO
   try {
     return await options.fetch(url, { ...init, signal: tracked.signal })
   } catch (error) {
-    if (tracked.signal.reason === DEADLINE_PASSED) {
-      throw new TimeoutError(
-        `${options.label.packageName}: ${options.label.provider} did not answer ${url.origin}${url.pathname} within ${options.timeoutMs} ms; raise timeoutMs (auth calls) or requestTimeoutMs (requests) if it is just slow.`,
-        { provider: options.label.provider },
-      )
-    }
+    if (tracked.signal.reason === DEADLINE_PASSED)
+      throw requestFailure(DEADLINE_PASSED, options.label, `${url.origin}${url.pathname}`, 'send', options.timeoutMs)
     throw error
   } finally {
     tracked.done()
   }
 }
 
-/** A failed exchange as a typed `NetworkError` naming the host and the system error code (ECONNREFUSED, ENOTFOUND …). */
-export function asNetworkError(error: unknown, url: URL, options: { label: { provider: string; packageName: string } }): NetworkError {
-  if (error instanceof NetworkError) return error
-  return new NetworkError(`${options.label.packageName}: could not reach ${url.origin}${url.pathname} (${describeNetworkFailure(error)}).`, {
-    provider: options.label.provider,
-    cause: error,
-  })
-}
-
-/** "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1" out of fetch's generic "TypeError: fetch failed". */
-export function describeNetworkFailure(error: unknown): string {
-  const parts: string[] = []
-  let current: unknown = error
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code
-    parts.push(`${current.name}${typeof code === 'string' ? ` ${code}` : ''}: ${current.message}`)
-    current = (current as { cause?: unknown }).cause
-  }
-  return parts.length > 0 ? parts.join(' ← ') : String(error)
+/** A failed exchange as a typed error (see `requestFailure`) naming the URL and the reason (ECONNREFUSED, ENOTFOUND …). */
+export function asNetworkError(error: unknown, url: URL, options: { label: FailureLabel }): AuthError {
+  return requestFailure(error, options.label, `${url.origin}${url.pathname}`, 'send')
 }
 
 /** Releases a response body that will not be read (keeps the connection reusable). */

@@ -1,5 +1,5 @@
-import type { $Fetch } from 'ofetch'
 import type { AuthError } from './errors'
+import type { AuthFetch } from './fetch-types'
 import type { RefreshThrottleOptions } from './refresh-throttle'
 
 /** A set of credentials obtained from a provider. All times are epoch milliseconds on the local clock. */
@@ -30,7 +30,30 @@ export interface TokenStore {
    * Returns an unsubscribe function.
    */
   onChange?(key: string, listener: (change: TokenStoreChange) => void): () => void
+  /**
+   * Takes one slot of a quota that every process using this store shares, when the store can (the Redis store
+   * does). The engine counts logins against the provider's own quota with it, fleet-wide (`loginLimit.fleetQuota`).
+   */
+  takeQuotaSlot?(request: QuotaSlotRequest): Promise<QuotaSlot>
 }
+
+/** What `TokenStore.takeQuotaSlot` is asked for. Never carries a secret. */
+export interface QuotaSlotRequest {
+  /** Name of the quota: everyone asking with the same scope shares it. */
+  scope: string
+  /** Slots per window. */
+  limit: number
+  /** Window in ms: a slot stays taken until `perMs` after its attempt ended. */
+  perMs: number
+  /** A slot whose attempt never ends (its process died) is freed `leaseMs + perMs` after it was taken. */
+  leaseMs: number
+}
+
+/**
+ * A slot of a shared quota (call `done` once the attempt ended: `true` when it reached the provider, `false` to give
+ * the slot back unused), or, when the quota is used up, how long to wait before asking again.
+ */
+export type QuotaSlot = { granted: true; done(attempted: boolean): Promise<void> } | { granted: false; retryAfterMs: number }
 
 /** A write to a `TokenStore` (never carries a secret). */
 export interface TokenStoreChange {
@@ -58,7 +81,8 @@ export type AuthEventName = 'login' | 'refresh' | 'logout' | 'error'
 
 /** Event payloads never carry a secret. */
 export interface AuthEventMap {
-  login: { provider: string; source: 'acquire' | 'store' | 'import'; expiresAt?: number; at: number }
+  /** `queuedMs`: how long this login waited for a slot of the fleet's login quota (`loginLimit.fleetQuota`), when it had to. */
+  login: { provider: string; source: 'acquire' | 'store' | 'import'; expiresAt?: number; at: number; queuedMs?: number }
   refresh: { provider: string; expiresAt?: number; at: number; background: boolean }
   logout: { provider: string; at: number }
   error: { provider: string; error: AuthError; at: number; during: 'login' | 'refresh' | 'logout' | 'store' | 'request' }
@@ -74,8 +98,11 @@ export interface AuthStrategy {
   readonly baseURL: string
   /** The current access token, if any. Read-only; use `setTokens()` to import tokens. */
   readonly accessToken: string | undefined
-  /** An ofetch instance bound to `baseURL` with authentication applied. */
-  readonly fetch: $Fetch
+  /**
+   * Fetches a path below `baseURL` (or an absolute URL the strategy owns) with authentication applied; resolves with
+   * the parsed body (`fetch<T>()` to type it, `fetch.raw()` for the whole `Response`). Every failure is an `AuthError`.
+   */
+  readonly fetch: AuthFetch
   /** Headers to attach to a request to `request.url`, refreshing first when the token is past its must-refresh point. */
   getHeaders(request?: RequestInfo): Promise<Record<string, string>>
   status(): AuthStatus
@@ -83,6 +110,11 @@ export interface AuthStrategy {
   refresh(): Promise<void>
   /** Clears memory and the store; calls the provider's logout where it has one. */
   logout(): Promise<void>
+  /**
+   * Imports tokens you already have (checked, adopted whatever their age, stored). A `logout()` called after it, or
+   * on the same store and key while it is being stored, wins: the import is discarded and rejects with
+   * `TokenExpiredError` (`SIGNED_OUT`).
+   */
   setTokens(tokens: TokenSet): Promise<void>
   on<E extends AuthEventName>(event: E, listener: (e: AuthEventMap[E]) => void): () => void
 }
@@ -120,6 +152,28 @@ export interface LoginLimitOptions {
   perMs?: number
   /** After invalid credentials, refuse new attempts for this long (ms) without calling the provider. Default 0. */
   cooldownAfterFailureMs?: number
+  /**
+   * The provider's own login quota, counted for the whole fleet when the store can (`takeQuotaSlot`, e.g. the Redis
+   * store): a login then waits for a free slot instead of meeting a 429. Presets set it (TradeReady: 5 per 60 s);
+   * `false` turns it off. With a store that cannot count (memory, file) it has no effect.
+   */
+  fleetQuota?: FleetLoginQuota | false
+}
+
+/** A provider's login quota shared by every process logging in from one IP (or into one account). */
+export interface FleetLoginQuota {
+  /** Logins the provider accepts per `perMs`. */
+  maxLogins: number
+  /** The provider's window in ms. */
+  perMs: number
+  /**
+   * Who shares the quota: every process whose store sees the same scope counts against one quota. Default
+   * `<provider>@<API origin>`: the whole fleet behind one egress IP. Give each egress IP (or account) its own scope
+   * when processes log in from several. Not secret.
+   */
+  scope?: string
+  /** Longest a login waits in ms for a free slot before `RateLimitError`. Default 300000. */
+  maxWaitMs?: number
 }
 
 /** Options every strategy factory accepts (presets pass them through). */
@@ -166,7 +220,11 @@ export interface SessionOptions {
   maxRateLimitWaitMs?: number
   /** Client-side login attempt limiter. */
   loginLimit?: LoginLimitOptions
-  /** Receives redacted log lines. Default: silent. */
+  /**
+   * Receives redacted log lines. Default: silent, unless the environment turns on the debug switch for this provider
+   * (`DEBUG=authmux:*`, `DEBUG=authmux:<provider>`, `AUTHMUX_DEBUG=1`): then redacted lines go to stderr. The switch is
+   * read where a process environment exists (Node, Bun, Deno with `--allow-env`) and ignored elsewhere.
+   */
   logger?: AuthLogger
   /** Current time in epoch ms. Default `Date.now`. For tests. */
   now?: () => number

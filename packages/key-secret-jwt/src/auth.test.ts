@@ -42,7 +42,7 @@ describe('createKeySecretJwtAuth', () => {
   it('exchanges the configured credentials at loginPath and attaches Authorization: Bearer', async () => {
     const strategy = tradeReadyStyle()
     const body = await strategy.fetch('/agents')
-    expect(body.authenticatedWith).toBe('bearer')
+    expect(body).toMatchObject({ authenticatedWith: 'bearer' })
     expect(strategy.expiresAt).toBe(tradeready.clock.now() + 3_600_000)
     expect(tradeready.requests.list().map((r) => r.path)).toEqual(['/api/v1/auth/login', '/api/v1/agents'])
   })

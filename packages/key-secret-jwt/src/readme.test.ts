@@ -22,8 +22,8 @@ describe('README examples', () => {
       })
       const account = await tradeready.fetch('/account/info') // X-API-Key
       const agents = await tradeready.fetch('/agents') // Authorization: Bearer <jwt>, logged in on demand
-      expect(account.authenticatedWith).toBe('x-api-key')
-      expect(agents.authenticatedWith).toBe('bearer')
+      expect(account).toMatchObject({ authenticatedWith: 'x-api-key' })
+      expect(agents).toMatchObject({ authenticatedWith: 'bearer' })
       expect(tradeready.rateLimit).toMatchObject({ limit: 600, remaining: 598 })
       tradeready.dispose()
     } finally {

@@ -1,5 +1,5 @@
 import { createSession, fingerprint, isHeaderSafe, type Session } from '@authmux/core'
-import { extendSession, optionOrEnv, redactError } from '@authmux/core/provider'
+import { extendSession, helperCall, optionOrEnv } from '@authmux/core/provider'
 import { configError } from '../config-error'
 import { PACKAGE_NAME } from '../package-name'
 import { checkBaseURL, readApiKey } from '../validate'
@@ -25,28 +25,22 @@ export interface AionMarketAuth extends Session {
 /**
  * The helpers, written once: every strategy gets these same functions (non-enumerable, via `extendSession`), which
  * call through the strategy they are called on. The key in use is passed along so a 2xx-wrapped failure echoing it
- * never quotes it.
+ * never quotes it. Each runs in core's `helperCall`: whatever fails reaches the caller as a typed `AuthError`,
+ * redacted by the strategy's engine like every other error.
  */
 const helpers = {
   registerAgent(this: Session, input: { name: string; description?: string }): Promise<RegisteredAgent> {
-    return safely(this, registerAgent(this.fetch, input))
+    return helperCall(this, () => registerAgent(this.fetch, input))
   },
   createApiKey(this: Session, keyName: string): Promise<CreatedApiKey> {
-    return safely(this, createApiKey(this.fetch, keyName, [this.accessToken]))
+    return helperCall(this, () => createApiKey(this.fetch, keyName, [this.accessToken]))
   },
   listApiKeys(this: Session): Promise<ApiKeyInfo[]> {
-    return safely(this, listApiKeys(this.fetch, [this.accessToken]))
+    return helperCall(this, () => listApiKeys(this.fetch, [this.accessToken]))
   },
   me(this: Session): Promise<AgentProfile> {
-    return safely(this, me(this.fetch, [this.accessToken]))
+    return helperCall(this, () => me(this.fetch, [this.accessToken]))
   },
-}
-
-/** A helper's own errors (built from 2xx-wrapped failures) redacted by the strategy's engine, like every other error. */
-function safely<T>(strategy: Session, call: Promise<T>): Promise<T> {
-  return call.catch((error: unknown) => {
-    throw redactError(strategy, error)
-  })
 }
 
 /** Internal handle used by the key ring: the strategy plus its flow's fields, whose `key` the ring switches. */

@@ -1,4 +1,4 @@
-import type { AuthStrategy } from '@authmux/core'
+import type { AuthFetch } from '@authmux/core'
 import type { z } from 'zod'
 import { parseBody } from '../parse-body'
 import { type EchoedSecrets, unwrapEnvelope } from './envelope'
@@ -16,7 +16,7 @@ export interface CallOptions {
  * validated by `schema`. Non-2xx answers are already typed (and redacted) by the flow's `toError`, as for any request.
  */
 export async function callAionMarket<S extends z.ZodType>(
-  fetch: AuthStrategy['fetch'],
+  fetch: AuthFetch,
   method: 'GET' | 'POST',
   path: string,
   schema: S,

@@ -1,4 +1,4 @@
-import { fingerprint, type AuthStrategy } from '@authmux/core'
+import { type AuthFetch, fingerprint } from '@authmux/core'
 import { configError } from '../config-error'
 import { omitUndefined } from '../omit-undefined'
 import { callAionMarket } from './call'
@@ -6,8 +6,6 @@ import type { EchoedSecrets } from './envelope'
 import { AIONMARKET } from './options'
 import { createApiKeySchema, listApiKeysSchema, meSchema, registerAgentSchema } from './schemas'
 import { toEpochMs } from './time'
-
-type $Fetch = AuthStrategy['fetch']
 
 /** The one-time notice attached to every newly issued key. */
 export const STORE_KEY_NOTICE =
@@ -90,7 +88,7 @@ function checkText(value: unknown, field: string, maxLength: number, required: b
 }
 
 /** `POST /agents/register` — public. */
-export async function registerAgent(fetch: $Fetch, input: { name: string; description?: string }): Promise<RegisteredAgent> {
+export async function registerAgent(fetch: AuthFetch, input: { name: string; description?: string }): Promise<RegisteredAgent> {
   const name = checkText(input?.name, 'name', 100, true)
   // Sent as JSON: an undefined description is left out of the body.
   const description = checkText(input?.description, 'description', 500, false)
@@ -108,7 +106,7 @@ export async function registerAgent(fetch: $Fetch, input: { name: string; descri
 }
 
 /** `POST /agents/create-api-key` — creates another key for the same agent. `echoed`: the key the call carries. */
-export async function createApiKey(fetch: $Fetch, keyName: string, echoed?: EchoedSecrets): Promise<CreatedApiKey> {
+export async function createApiKey(fetch: AuthFetch, keyName: string, echoed?: EchoedSecrets): Promise<CreatedApiKey> {
   const name = checkText(keyName, 'keyName', 100, true)!
   const created = await callAionMarket(fetch, 'POST', '/agents/create-api-key', createApiKeySchema, { body: { keyName: name }, echoed })
   return omitUndefined<CreatedApiKey>({
@@ -120,7 +118,7 @@ export async function createApiKey(fetch: $Fetch, keyName: string, echoed?: Echo
 }
 
 /** `GET /agents/api-key/list` — the agent's keys, with fingerprints instead of key values. */
-export async function listApiKeys(fetch: $Fetch, echoed?: EchoedSecrets): Promise<ApiKeyInfo[]> {
+export async function listApiKeys(fetch: AuthFetch, echoed?: EchoedSecrets): Promise<ApiKeyInfo[]> {
   const keys = await callAionMarket(fetch, 'GET', '/agents/api-key/list', listApiKeysSchema, { echoed })
   return Promise.all(
     keys.map(async (key) => {
@@ -141,7 +139,7 @@ export async function listApiKeys(fetch: $Fetch, echoed?: EchoedSecrets): Promis
 }
 
 /** `GET /agents/me` — the agent behind the key; doubles as a key status check (401 → `KeyRejectedError`). */
-export async function me(fetch: $Fetch, echoed?: EchoedSecrets): Promise<AgentProfile> {
+export async function me(fetch: AuthFetch, echoed?: EchoedSecrets): Promise<AgentProfile> {
   const agent = await callAionMarket(fetch, 'GET', '/agents/me', meSchema, { echoed })
   const { apiKeyCode: _omit, ...details } = agent as Record<string, unknown>
   return omitUndefined<AgentProfile>({

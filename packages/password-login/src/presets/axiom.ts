@@ -1,6 +1,6 @@
 import { ConfigError, createSession, MemoryTokenStore } from '@authmux/core'
 import type { AuthFlow, Session, SessionOptions, TokenStore } from '@authmux/core'
-import { extendSession, optionOrEnv } from '@authmux/core/provider'
+import { extendSession, helperCall, optionOrEnv } from '@authmux/core/provider'
 import { checkCookieOption } from '../cookie-value'
 import { PACKAGE_NAME } from '../flow'
 import {
@@ -87,7 +87,8 @@ export function createAxiomAuth(options: AxiomAuthOptions = {}): AxiomAuth {
 }
 
 /** `hasSavedTokens()` of a session on `store`. */
-export const savedTokensCheck = (session: Session, store: TokenStore) => async () => (await store.get(await session.storeKey())) !== undefined
+export const savedTokensCheck = (session: Session, store: TokenStore) => () =>
+  helperCall(session, async () => (await store.get(await session.storeKey())) !== undefined)
 
 /**
  * `createAxiomAuth`'s body: the options checked, the fields built and the session created over `flow` (the plain

@@ -1,5 +1,5 @@
 import { assertSecureBaseURL, ConfigError, createSession, type Session, type SessionOptions } from '@authmux/core'
-import { assertHeaderSafeOption, type EnvSource, extendSession, type OptionSpec, optionOrEnv, requireOption } from '@authmux/core/provider'
+import { assertHeaderSafeOption, type EnvSource, extendSession, helperCall, type OptionSpec, optionOrEnv, requireOption } from '@authmux/core/provider'
 import { PACKAGE_NAME } from '../../package-name'
 import { findProjectXAccount, type ProjectXAccount } from './account'
 import { PROJECTX_DEFAULT_BASE_URL } from './constants'
@@ -94,7 +94,7 @@ export function projectXExtras(strategy: Session, accountName: string | undefine
   return {
     accountName,
     account: () => {
-      account ??= findProjectXAccount(strategy, accountName).catch((error: unknown) => {
+      account ??= helperCall(strategy, () => findProjectXAccount(strategy, accountName)).catch((error: unknown) => {
         account = undefined
         throw error
       })

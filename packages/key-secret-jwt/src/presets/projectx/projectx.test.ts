@@ -32,13 +32,19 @@ function auth(options: ProjectXAuthOptions = {}) {
   return strategy
 }
 
-const search = (strategy: Session) => strategy.fetch('/Account/search', { method: 'POST', body: { onlyActiveAccounts: true } })
+/** What the emulator's `/Account/search` answers. */
+interface AccountSearch {
+  success: boolean
+  accounts: Array<{ id: number; name: string }>
+}
+
+const search = (strategy: Session) => strategy.fetch<AccountSearch>('/Account/search', { method: 'POST', body: { onlyActiveAccounts: true } })
 
 describe('createProjectXAuth', () => {
   it('logs in at /Auth/loginKey with { userName, apiKey } and sends Authorization: Bearer', async () => {
     const strategy = auth()
     const body = await search(strategy)
-    expect(body.accounts[0].name).toBe(emu.credentials.accountName)
+    expect(body.accounts[0]?.name).toBe(emu.credentials.accountName)
     const log = emu.requests.list()
     expect(log.map((r) => `${r.method} ${r.path} ${r.credential}`)).toEqual(['POST /api/Auth/loginKey body', 'POST /api/Account/search bearer'])
     expect(log[1]!.headers.authorization).toBe('Bearer [REDACTED]')

@@ -1,5 +1,5 @@
 import { ConfigError, createSession, type Session, type SessionOptions } from '@authmux/core'
-import { assertHeaderSafeOption, type EnvSource, extendSession, type OptionSpec, optionOrEnv, requireOption } from '@authmux/core/provider'
+import { assertHeaderSafeOption, type EnvSource, extendSession, helperCall, type OptionSpec, optionOrEnv, requireOption } from '@authmux/core/provider'
 import { headerOption } from '../../header-option'
 import { PACKAGE_NAME } from '../../package-name'
 import { TRADEREADY_AGENT_ID_ENV, TRADEREADY_API_KEY_ENV, TRADEREADY_API_SECRET_ENV, TRADEREADY_API_URL_ENV, TRADEREADY_DEFAULT_BASE_URL } from './constants'
@@ -103,7 +103,7 @@ export function tradeReadySession(options: TradeReadyAuthOptions): { strategy: S
 export function tradeReadyExtras(strategy: Session, fields: TradeReadyFields): Pick<TradeReadyAuth, 'rateLimit' | 'userLogin'> {
   const extras: Pick<TradeReadyAuth, 'rateLimit' | 'userLogin'> = {
     rateLimit: undefined,
-    userLogin: (credentials) => userLogin(strategy, fields, credentials),
+    userLogin: (credentials) => helperCall(strategy, () => userLogin(strategy, fields, credentials)),
   }
   Object.defineProperty(extras, 'rateLimit', rateLimitAccessor)
   return extras

@@ -20,6 +20,13 @@ afterEach(async () => {
   await emu.close()
 })
 
+/** The fields of the emulator's answers these tests read. */
+interface Reply {
+  authenticatedWith?: string
+  agent_id?: string
+  total?: number
+}
+
 function auth(options: TradeReadyAuthOptions = {}): TradeReadyAuth {
   const strategy = createTradeReadyAuth({
     apiKey: emu.credentials.apiKey,
@@ -49,7 +56,7 @@ describe('createTradeReadyAuth options', () => {
     expect(JSON.stringify(registration)).toContain(registration.accountId)
     expect(inspect(registration)).toContain('[redacted]')
     const strategy = auth({ apiKey: registration.apiKey, apiSecret: registration.apiSecret })
-    expect((await strategy.fetch('/agents')).total).toBe(1)
+    expect((await strategy.fetch<Reply>('/agents')).total).toBe(1)
 
     const duplicate = await rejectionOf(createTradeReadyAuth.register({ baseURL: emu.url, email: 'bot2@tradeready.test', password: 'correct-horse-9' }))
     expect(duplicate).toBeInstanceOf(ProviderError)
@@ -84,8 +91,8 @@ describe('createTradeReadyAuth options', () => {
     await auth({ store, storeKey: 'tradeready:bot' }).fetch('/agents')
     const stored = createTradeReadyAuth({ store, storeKey: 'tradeready:bot', baseURL: emu.url, now: () => emu.clock.now() })
     sessions.push(stored)
-    expect((await stored.fetch('/agents')).authenticatedWith).toBe('bearer')
-    expect((await stored.fetch('/account/info')).authenticatedWith).toBe('bearer')
+    expect((await stored.fetch<Reply>('/agents')).authenticatedWith).toBe('bearer')
+    expect((await stored.fetch<Reply>('/account/info')).authenticatedWith).toBe('bearer')
     expect(emu.requests.list({ path: '/api/v1/account/info' })[0]!.headers['x-api-key']).toBeUndefined()
     expect(emu.stats.get().logins).toBe(1)
 
@@ -123,7 +130,7 @@ describe('createTradeReadyAuth options', () => {
       const strategy = createTradeReadyAuth({ now: () => emu.clock.now() })
       sessions.push(strategy)
       expect(strategy.baseURL).toBe(emu.url)
-      expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer')
+      expect((await strategy.fetch<Reply>('/agents')).authenticatedWith).toBe('bearer')
     } finally {
       for (const [i, n] of names.entries()) {
         if (saved[i] === undefined) delete process.env[n]
@@ -143,7 +150,7 @@ describe('createTradeReadyAuth options', () => {
     const agentHeader = async (strategy: TradeReadyAuth) => (await strategy.getHeaders({ url: '/account/info' }))['x-agent-id']
     const fromEnv = auth({ env: { TRADEREADY_AGENT_ID: ` ${agentId} ` } })
     expect(await agentHeader(fromEnv)).toBe(agentId)
-    expect((await fromEnv.fetch('/account/info')).agent_id).toBe(agentId)
+    expect((await fromEnv.fetch<Reply>('/account/info')).agent_id).toBe(agentId)
     expect(await agentHeader(auth({ env: { TRADEREADY_AGENT_ID: '  ' } }))).toBeUndefined()
     expect(await agentHeader(auth({ agentId: 'explicit-agent', env: { TRADEREADY_AGENT_ID: agentId } }))).toBe('explicit-agent')
 
@@ -164,7 +171,7 @@ describe('createTradeReadyAuth options', () => {
     })
     sessions.push(strategy)
     expect(strategy.baseURL).toBe(emu.url)
-    expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer')
+    expect((await strategy.fetch<Reply>('/agents')).authenticatedWith).toBe('bearer')
     expect(emu.requests.list({ path: '/api/v1/auth/login' })).toHaveLength(1)
   })
 

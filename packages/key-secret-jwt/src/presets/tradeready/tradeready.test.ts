@@ -17,6 +17,13 @@ afterEach(async () => {
   await emu.close()
 })
 
+/** The fields of the emulator's answers these tests read. */
+interface Reply {
+  authenticatedWith?: string
+  agent_id?: string
+  total?: number
+}
+
 function auth(options: TradeReadyAuthOptions = {}): TradeReadyAuth {
   const strategy = createTradeReadyAuth({
     apiKey: emu.credentials.apiKey,
@@ -36,8 +43,8 @@ const routeLog = () => emu.requests.list().map((r) => `${r.method} ${r.path} ${r
 describe('createTradeReadyAuth', () => {
   it('sends a JWT to /agents and X-API-Key to /account/info, chosen per route', async () => {
     const strategy = auth()
-    const agents = await strategy.fetch('/agents')
-    const info = await strategy.fetch('/account/info')
+    const agents = await strategy.fetch<Reply>('/agents')
+    const info = await strategy.fetch<Reply>('/account/info')
     expect(agents.authenticatedWith).toBe('bearer')
     expect(info.authenticatedWith).toBe('x-api-key')
     expect(routeLog()).toEqual(['POST /api/v1/auth/login body', 'GET /api/v1/agents bearer', 'GET /api/v1/account/info x-api-key'])
@@ -59,7 +66,7 @@ describe('createTradeReadyAuth', () => {
 
   it('sends X-Agent-Id when agentId is set, and only then', async () => {
     const withAgent = auth({ agentId: emu.credentials.agentId })
-    const info = await withAgent.fetch('/account/info')
+    const info = await withAgent.fetch<Reply>('/account/info')
     expect(info.agent_id).toBe(emu.credentials.agentId)
     await withAgent.fetch('/agents')
     const withoutAgent = auth()
@@ -92,14 +99,14 @@ describe('createTradeReadyAuth', () => {
     await expect(strategy.fetch('/agents')).rejects.toThrow(/no tradeready session and no credentials/)
     expect(emu.stats.get().logins).toBe(0)
     await strategy.userLogin({ email: emu.credentials.email!, password: emu.credentials.password! })
-    expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer')
+    expect((await strategy.fetch<Reply>('/agents')).authenticatedWith).toBe('bearer')
     emu.clock.advance(strategy.expiresAt! - emu.clock.now() - 5_000)
     await strategy.fetch('/agents')
     expect(emu.requests.list({ path: /\/auth\// }).map((r) => r.path)).toEqual(['/api/v1/auth/user-login', '/api/v1/auth/user-login'])
     await expect(strategy.userLogin({ email: '', password: 'x' })).rejects.toBeInstanceOf(ConfigError)
     await expect(strategy.userLogin({ email: emu.credentials.email!, password: 'wrong-password' })).rejects.toBeInstanceOf(InvalidCredentialsError)
     await strategy.setTokens({ accessToken: 'not-a-valid-jwt', expiresAt: emu.clock.now() + 3_600_000 })
-    expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer') // re-login still uses the working password
+    expect((await strategy.fetch<Reply>('/agents')).authenticatedWith).toBe('bearer') // re-login still uses the working password
   })
 
   it('maps the {error:{code,message}} envelope to typed errors, keeping providerCode', async () => {
@@ -154,7 +161,7 @@ describe('createTradeReadyAuth', () => {
     const strategy = auth()
     await strategy.fetch('/agents')
     emu.revokeAllTokens()
-    expect((await strategy.fetch('/agents')).authenticatedWith).toBe('bearer')
+    expect((await strategy.fetch<Reply>('/agents')).authenticatedWith).toBe('bearer')
     expect(emu.requests.list({ path: '/api/v1/agents' }).map((r) => r.status)).toEqual([200, 401, 200])
     expect(emu.stats.get().logins).toBe(2)
   })
@@ -185,7 +192,7 @@ describe('createTradeReadyAuth', () => {
     emu.faults.inject({ path: '/api/v1/account/info', fault: { kind: 'rate-limit', retryAfterSeconds: 1 } })
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
-      const pending = strategy.fetch('/account/info')
+      const pending = strategy.fetch<Reply>('/account/info')
       await until(() => answered429 && vi.getTimerCount() > 0) // the wait is scheduled
       await vi.advanceTimersByTimeAsync(999)
       expect(infoStatuses()).toEqual([429])
@@ -223,7 +230,7 @@ describe('createTradeReadyAuth', () => {
     await strategy.fetch('/agents')
     emu.stats.reset()
     emu.clock.advance(strategy.expiresAt! - emu.clock.now() - 10_000)
-    const results = await Promise.all(Array.from({ length: 500 }, () => strategy.fetch('/agents')))
+    const results = await Promise.all(Array.from({ length: 500 }, () => strategy.fetch<Reply>('/agents')))
     expect(results.every((r) => r.authenticatedWith === 'bearer')).toBe(true)
     expect(emu.stats.get()).toMatchObject({ logins: 1, unauthorized: 0, requests: 501 })
   })
