@@ -1,115 +1,24 @@
 #!/usr/bin/env node
 // "Install a single provider package" gate. Packs every package with `pnpm pack` (workspace:^ ranges become real
-// versions), then for each provider package creates an empty temp project, installs only that tarball plus
-// @authmux/core's tarball with npm (third-party dependencies come from the registry), and from that project runs the
-// same check twice — once imported as ESM, once required as CJS — making an authenticated call to a testkit emulator
-// started here (from the workspace build). Usage: node scripts/gates/pack-install.mjs [scenario…] (run `pnpm build` first).
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+// versions), then for each package with a scenario (install-checks.mjs) creates an empty temp project, installs only
+// that tarball plus @authmux/core's tarball with npm (third-party dependencies come from the registry), and from that
+// project runs the same check twice — once imported as ESM, once required as CJS — making authenticated calls to
+// testkit emulators started here (from the workspace build). The registry round-trip gate runs the same scenarios
+// against packages published to a loopback registry. Usage: node scripts/gates/pack-install.mjs [scenario…] (run
+// `pnpm build` first).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { transformSync } from 'esbuild'
+import { OTP_CODE, SCENARIOS, checkEnv, checkSource, freePort, onInterrupt, onlyExpected, run } from './install-checks.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const PACKAGES = ['core', 'bearer', 'key-secret-jwt', 'api-key-refresh', 'password-login', 'store-file']
-const OTP_CODE = '246810'
+const PACKAGES = [...new Set(['core', ...SCENARIOS.map((s) => s.pkg)])]
 
-/**
- * One scenario per provider package. `body` runs inside an async function with `mod` (the provider package),
- * `core` (@authmux/core) and `ctx` ({ urls, credentials, workDir, style }) in scope; it throws on failure.
- */
-const SCENARIOS = [
-  {
-    name: 'bearer (AionMarket)',
-    pkg: 'bearer',
-    body: `
-      const auth = mod.createAionMarketAuth({ apiKey: ctx.credentials.aionmarket.apiKey, baseURL: ctx.urls.aionmarket })
-      const me = await auth.fetch('/agents/me')
-      check(me.authenticatedWith === 'bearer', 'AionMarket /agents/me was not authenticated with the bearer key')`,
-  },
-  {
-    name: 'key-secret-jwt (TradeReady + ProjectX)',
-    pkg: 'key-secret-jwt',
-    body: `
-      const c = ctx.credentials
-      const tr = mod.createTradeReadyAuth({ apiKey: c.tradeready.apiKey, apiSecret: c.tradeready.apiSecret, baseURL: ctx.urls.tradeready })
-      const info = await tr.fetch('/account/info')
-      check(info.account_id === c.tradeready.accountId && info.authenticatedWith, 'TradeReady /account/info did not answer for the demo account')
-      tr.dispose()
-      const px = mod.createProjectXAuth({ username: c.projectx.userName, apiKey: c.projectx.apiKey, baseURL: ctx.urls.projectx })
-      const accounts = await px.fetch('/Account/search', { method: 'POST', body: { onlyActiveAccounts: true } })
-      check(accounts.success === true && accounts.authenticatedWith === 'bearer', 'ProjectX /Account/search was not authenticated')
-      check(typeof px.accessToken === 'string', 'ProjectX holds no session token after the call')
-      px.dispose()`,
-  },
-  {
-    name: 'api-key-refresh (Apala)',
-    pkg: 'api-key-refresh',
-    body: `
-      const auth = mod.createApalaAuth({ apiKey: ctx.credentials.apala.apiKey, baseURL: ctx.urls.apala })
-      const out = await auth.fetch('/api/message_optimizer', { method: 'POST', body: { candidate_message: 'hello from ' + ctx.style } })
-      check(out.authenticatedWith === 'bearer' && typeof out.message_id === 'string', 'Apala /api/message_optimizer was not authenticated')
-      auth.dispose()`,
-  },
-  {
-    name: 'password-login (Axiom, OTP callback)',
-    pkg: 'password-login',
-    body: `
-      const c = ctx.credentials.axiom
-      const auth = mod.createAxiomAuth({ email: c.email, password: c.password, otp: async () => ctx.otpCode, baseURL: ctx.urls.axiom, env: false })
-      const info = await auth.fetch('/user/info')
-      check(info.authenticatedWith === 'cookie' && info.email === c.email, 'Axiom /user/info was not authenticated with the session cookie')
-      auth.dispose()`,
-  },
-  {
-    name: 'store-file (engine session persisted on disk)',
-    pkg: 'store-file',
-    body: `
-      const c = ctx.credentials.tradeready
-      const flow = {
-        name: 'tradeready',
-        packageName: 'pack-install-check',
-        baseURL: ctx.urls.tradeready,
-        async acquire(fc) {
-          const { data } = await fc.request({ url: '/auth/login', json: { api_key: c.apiKey, api_secret: c.apiSecret } })
-          return { accessToken: data.token, expiresAt: fc.expiry({ expiresAt: data.expires_at }) }
-        },
-        apply(tokens, request) { request.headers.set('authorization', 'Bearer ' + tokens.accessToken) },
-      }
-      const store = mod.createFileTokenStore({ dir: ctx.workDir + '/store-' + ctx.style, env: {} })
-      const first = core.createSession(flow, { store })
-      const info = await first.fetch('/account/info')
-      check(info.account_id === c.accountId, 'TradeReady /account/info did not answer through the file-stored session')
-      first.dispose()
-      check(await store.has(await first.storeKey()), 'the token set was not written to the file store')
-      const second = core.createSession(flow, { store })
-      await second.ensureValid()
-      check(second.accessToken === first.accessToken, 'a second session did not load the token from the file store')
-      second.dispose()
-      // The envelope sub-path shares core's error classes (one copy of them in ESM and in CJS).
-      const envelope = await load('@authmux/core/envelope')
-      const key = await envelope.importStoreKey(new Uint8Array(32).fill(7))
-      const failure = await envelope.openTokenSet(key, 'am1.not.sealed').catch((error) => error)
-      check(failure instanceof core.StoreError && failure instanceof core.AuthError, '@authmux/core/envelope threw an error that is not the StoreError class of @authmux/core')`,
-  },
-]
-
-const run = (cmd, args, opts = {}) =>
-  new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    child.on('close', (code) => resolve({ code, out }))
-  })
-
-function program(style, pkgName, body) {
-  const load = style === 'esm' ? '(specifier) => import(specifier)' : '(specifier) => Promise.resolve(require(specifier))'
-  const prelude = `const check = (ok, message) => { if (!ok) throw new Error(message) }\nconst load = ${load}\nconst ctx = { ...JSON.parse(process.env.PACK_INSTALL_CTX), style: '${style}' }\n`
-  const main = `async function main() {${body}\n}\nmain().then(() => console.log('ok: ${style}'), (error) => { console.error('${style} check failed:', error); process.exit(1) })\n`
-  if (style === 'esm') return `import * as mod from '${pkgName}'\nimport * as core from '@authmux/core'\n${prelude}${main}`
-  return `const mod = require('${pkgName}')\nconst core = require('@authmux/core')\n${prelude}${main}`
-}
+/** The scenario's check program for `style`, as plain JavaScript (esbuild strips the TypeScript types). */
+const program = (style, pkgName, body) =>
+  transformSync(checkSource(style, pkgName, body), { loader: 'ts', format: style === 'esm' ? 'esm' : 'cjs', target: 'node20' }).code
 
 async function main() {
   const wanted = process.argv.slice(2)
@@ -121,6 +30,7 @@ async function main() {
     }
   }
   const work = mkdtempSync(join(tmpdir(), 'authmux-pack-'))
+  onInterrupt(() => rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }))
   const tarballs = join(work, 'tarballs')
   mkdirSync(tarballs)
   try {
@@ -141,6 +51,7 @@ async function main() {
 
     const { startEmulators } = await import(pathToFileURL(join(root, 'packages/testkit/dist/index.js')).href)
     const emu = await startEmulators({ axiom: { fixedOtpCode: OTP_CODE } })
+    const redisUrl = `redis://127.0.0.1:${await freePort()}`
     const failures = []
     try {
       // Install every project first (npm, in parallel), then run the checks one by one.
@@ -164,17 +75,16 @@ async function main() {
           console.log(`FAIL ${label}: npm install failed\n${installed.out}`)
           continue
         }
-        const deps = readdirSync(join(dir, 'node_modules', '@authmux')).sort()
-        const expected = [...new Set(['core', scenario.pkg])].sort()
-        if (deps.join() !== expected.join()) {
+        const unexpected = onlyExpected(dir, [scenario.pkg])
+        if (unexpected) {
           failures.push(label)
-          console.log(`FAIL ${label}: expected only ${expected.join(', ')} under node_modules/@authmux, found ${deps.join(', ')}`)
+          console.log(`FAIL ${label}: ${unexpected}`)
           continue
         }
         const pkgName = `@authmux/${scenario.pkg}`
         writeFileSync(join(dir, 'check.mjs'), program('esm', pkgName, scenario.body))
         writeFileSync(join(dir, 'check.cjs'), program('cjs', pkgName, scenario.body))
-        const env = { ...process.env, PACK_INSTALL_CTX: JSON.stringify({ urls: emu.urls, credentials: emu.credentials, workDir: dir, otpCode: OTP_CODE }) }
+        const env = checkEnv(process.env, { urls: emu.urls, credentials: emu.credentials, workDir: dir, otpCode: OTP_CODE, redisUrl })
         for (const file of ['check.mjs', 'check.cjs']) {
           const result = await run(process.execPath, [file], { cwd: dir, env })
           if (result.code === 0) {
@@ -192,10 +102,10 @@ async function main() {
       console.error(`pack-install gate: ${failures.length} failure(s): ${failures.join('; ')}`)
       process.exitCode = 1
     } else {
-      console.log(`pack-install gate: ${scenarios.length} provider packages install alone with core and work from ESM and CJS`)
+      console.log(`pack-install gate: ${scenarios.length} packages install alone with core and work from ESM and CJS`)
     }
   } finally {
-    if (!process.env.PACK_INSTALL_KEEP) rmSync(work, { recursive: true, force: true })
+    if (!process.env.PACK_INSTALL_KEEP) rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
     else console.log(`kept ${work}`)
   }
 }
