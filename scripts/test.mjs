@@ -20,6 +20,9 @@ if (!has('redis-server')) {
   }
 }
 
+// The IMAP one-time-code tests run a real Dovecot server (installed with apt-get when missing and running as root).
+run(process.execPath, ['scripts/ensure-dovecot.mjs'])
+
 if (run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']) !== 0) {
   console.log('0 passed, 1 failed')
   process.exit(1)

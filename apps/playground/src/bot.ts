@@ -114,7 +114,7 @@ export function createBot(options: BotOptions): Bot {
         void response
         return { ok: true, status: 200, durationMs: performance.now() - started }
       } catch (error) {
-        return { ok: false, durationMs: performance.now() - started, ...describeFailure(error) }
+        return { ok: false, durationMs: performance.now() - started, ...describeFailure(error, strategy.baseURL) }
       }
     },
     dispose() {
@@ -123,11 +123,40 @@ export function createBot(options: BotOptions): Bot {
   }
 }
 
-/** Error class, code and HTTP status only: enough to read, nothing that could carry a secret. */
-export function describeFailure(error: unknown): { status?: number; error: string } {
+/**
+ * Error class, code and HTTP status — enough to read, nothing that could carry a secret. A network failure or a
+ * timeout also names the host it could not reach and the system's reason (`ECONNREFUSED`, `ENOTFOUND` …).
+ */
+export function describeFailure(error: unknown, baseURL?: string): { status?: number; error: string } {
   const e = error as { name?: string; code?: string; status?: number; statusCode?: number }
   const status = e?.status ?? e?.statusCode
   const name = e?.name ?? 'Error'
   const parts = [name, e?.code, status !== undefined ? `HTTP ${status}` : undefined].filter(Boolean)
-  return { ...(status !== undefined ? { status } : {}), error: parts.join(' ') }
+  let text = parts.join(' ')
+  if (name === 'NetworkError' || name === 'TimeoutError') {
+    const host = baseURL ? hostOf(baseURL) : undefined
+    const reason = rootReason(error)
+    text += ` — ${name === 'TimeoutError' ? 'no answer from' : 'could not reach'} ${host ?? 'the provider'}${reason ? ` (${reason})` : ''}`
+  }
+  return { ...(status !== undefined ? { status } : {}), error: text }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host
+  } catch {
+    return undefined
+  }
+}
+
+/** The innermost cause's system code (`ECONNREFUSED`), else its message — a short reason, never a URL or a header. */
+function rootReason(error: unknown): string | undefined {
+  let current = (error as { cause?: unknown })?.cause
+  let reason: string | undefined
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code
+    reason = typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : current.message.split('\n')[0]?.slice(0, 80)
+    current = current.cause
+  }
+  return reason
 }

@@ -3,6 +3,12 @@ export const PROVIDER_NAMES = ['axiom', 'aionmarket', 'projectx', 'tradeready', 
 
 export type ProviderName = (typeof PROVIDER_NAMES)[number]
 
+/**
+ * Providers whose credential is a static key: taking it into use sends nothing, so it is "set", not "logged in",
+ * until a first request with it succeeds (a bogus key is never reported as a login).
+ */
+export const STATIC_KEY_PROVIDERS: readonly ProviderName[] = ['aionmarket']
+
 /** One protected call the bot makes to a provider: its "work". Read-only on every real service. */
 export interface ProbeRequest {
   method: 'GET' | 'POST'

@@ -1,6 +1,6 @@
 import type { AuthState, Session } from '@authmux/core'
 import type { CallResult } from './bot'
-import type { ProviderName } from './providers'
+import { type ProviderName, STATIC_KEY_PROVIDERS } from './providers'
 import type { StreamName, StreamRow } from './streams'
 
 /** What the table shows for one provider. Nothing in here is secret. */
@@ -34,6 +34,8 @@ export class Tracker {
   readonly #unsubscribe: (() => void)[] = []
   readonly #listeners = new Set<(name: ProviderName, line?: string) => void>()
   readonly #now: () => number
+  /** Static keys taken into use that no request has proven yet. */
+  readonly #unchecked = new Set<ProviderName>()
 
   constructor(strategies: Partial<Record<ProviderName, Session>>, now: () => number) {
     this.#now = now
@@ -61,6 +63,11 @@ export class Tracker {
           } else {
             row.logins++
             const again = row.logins > 1
+            if (e.source === 'acquire' && STATIC_KEY_PROVIDERS.includes(name)) {
+              this.#unchecked.add(name)
+              this.#event(name, 'key set, not yet checked', `key set${this.#expiry(e.expiresAt)}, not yet checked with the provider`)
+              return
+            }
             const event = e.source === 'import' ? 'imported tokens' : again ? 'logged in again' : 'logged in'
             this.#event(name, event, e.source === 'import' ? event : `${event}${this.#expiry(e.expiresAt)}`)
           }
@@ -90,8 +97,10 @@ export class Tracker {
   /** Records a probe request's outcome. */
   record(name: ProviderName, result: CallResult): void {
     const row = this.#row(name)
-    if (result.ok) row.requestsOk++
-    else {
+    if (result.ok) {
+      row.requestsOk++
+      if (this.#unchecked.delete(name)) this.#event(name, 'key accepted', 'key accepted: the first request with it succeeded')
+    } else {
       row.requestsFailed++
       this.#event(name, `request failed: ${result.error ?? 'error'}`, `request failed: ${result.error ?? 'error'}`)
     }

@@ -41,13 +41,13 @@ describe('authmux import axiom', () => {
       '--base-url',
       env.emu.urls.axiom,
     ])
-    expect(result.stderr).toBe('')
+    expect(result.stderr).toBe("note: the CLI cannot verify a token's signature; the first request checks it, or run the import again with --check.\n")
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^Imported Axiom Trade tokens for demo@axiom\.test — token expires in 1[56]m/)
+    expect(result.stdout).toMatch(/^Imported Axiom Trade tokens for demo@axiom\.test — not yet checked with Axiom; token claims to expire in 1[56]m/)
     expect(result.stdout).not.toContain(access)
 
     const status = await env.box.run(['status'])
-    expect(status.stdout).toMatch(/axiom\s+demo@axiom\.test\s+valid/)
+    expect(status.stdout).toMatch(/axiom\s+demo@axiom\.test\s+valid \(unchecked\)/)
 
     const bot = createAxiomAuth({ email, baseURL: env.emu.urls.axiom, store: createFileTokenStore({ dir: env.box.dir, env: {} }), env: false })
     await bot.fetch('/user/info')
@@ -66,7 +66,7 @@ describe('authmux import axiom', () => {
       env: { AXIOM_EMAIL: env.emu.credentials.axiom.email },
     })
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/token expires in 1[56]m/)
+    expect(result.stdout).toMatch(/— the expired access token was refreshed by Axiom; token expires in 1[56]m/)
     expect(env.emu.stats.get('axiom')).toMatchObject({ logins: 1, refreshes: 1 })
     const [stored] = await env.box.storedTokens()
     expect(stored!.accessToken).not.toBe(access)
@@ -99,7 +99,8 @@ describe('authmux import axiom', () => {
     const { access } = await browserTokens()
     const expired = await env.box.run(args, { lines: [access, 'bogus-refresh-token-canary'] })
     expect(expired.code).toBe(1)
-    expect(expired.stderr).toMatch(/^@authmux\/password-login: /)
+    expect(expired.stderr).toMatch(/^Axiom Trade did not accept the imported tokens; nothing was saved\.\n@authmux\/password-login: /)
+    expect(await env.box.index()).toEqual([])
     expect(expired.stderr).not.toMatch(/\n\s+at /)
     expect(env.box.leaks(['not-a-jwt-access-canary', 'not-a-jwt-refresh-canary', access, 'bogus-refresh-token-canary'])).toEqual([])
   })
@@ -115,7 +116,7 @@ describe('help and usage', () => {
   it('--help lists the commands; each command has its own help with examples (exit 0)', async () => {
     const main = await env.box.run(['--help'])
     expect(main.code).toBe(0)
-    for (const command of ['login', 'status', 'logout', 'import', 'env']) expect(main.stdout).toMatch(new RegExp(`^  ${command}\\s+\\S`, 'm'))
+    for (const command of ['login', 'status', 'logout', 'import', 'env', 'completion']) expect(main.stdout).toMatch(new RegExp(`^  ${command}\\s+\\S`, 'm'))
     for (const command of ['login', 'status', 'logout', 'import', 'env']) {
       const help = await env.box.run([command, '--help'])
       expect(help.code).toBe(0)
@@ -132,12 +133,14 @@ describe('help and usage', () => {
     expect(none.stderr).toContain('Usage: authmux <command>')
     const flag = await env.box.run(['status', '--nope'])
     expect(flag.code).toBe(2)
-    expect(flag.stderr).toMatch(/Unknown option '--nope'[\s\S]*authmux status --help/)
+    expect(flag.stderr).toMatch(/unknown option --nope\.[\s\S]*authmux status --help/)
     const provider = await env.box.run(['logout', 'nasdaq'])
     expect(provider.code).toBe(2)
     expect(provider.stderr).toContain('unknown provider "nasdaq"')
     const notLoggedIn = await env.box.run(['env', 'axiom'])
-    expect(notLoggedIn.code).toBe(1)
-    expect(notLoggedIn.stderr).toContain('no stored Axiom Trade session — log in first: authmux login axiom')
+    expect(notLoggedIn.code).toBe(3)
+    expect(notLoggedIn.stderr).toContain('no stored Axiom Trade session — log in first: authmux login axiom.')
+    const version = await env.box.run(['--version'])
+    expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\S*\n$/) })
   })
 })

@@ -21,6 +21,11 @@ export interface IndexEntry {
   keySaved: boolean
   /** Epoch ms of the last login/import. */
   updatedAt: number
+  /**
+   * `false` while the tokens have not been used with the provider yet (imported, not `--check`ed): the CLI can decode
+   * a token but not verify its signature. Absent or `true`: they came from (or were accepted by) the provider.
+   */
+  checked?: boolean
 }
 
 interface IndexFile {

@@ -80,13 +80,15 @@ describe('authmux login with keys (non-interactive)', () => {
     const [tokens] = await env.box.storedTokens()
     const hidden = await env.box.run(['env', 'apala'])
     expect(hidden.code).toBe(0)
-    expect(hidden.stdout.trim().split('\n')).toEqual(['AUTHMUX_STORE_DIR', 'APALA_BASE_URL', 'APALA_ACCESS_TOKEN', 'APALA_REFRESH_TOKEN'])
+    // Only what the Apala preset reads: its tokens stay in the store, found under the store key (session-only mode).
+    expect(hidden.stdout.trim().split('\n')).toEqual(['AUTHMUX_STORE_DIR', 'APALA_BASE_URL'])
     expect(hidden.stderr).toContain('--reveal')
+    expect(hidden.stderr).toMatch(/\{ storeKey: 'apala:[^']+' \}/)
     expect(hidden.stdout).not.toContain('export')
 
     const revealed = await env.box.run(['env', 'apala', '--reveal'])
     expect(revealed.code).toBe(0)
-    expect(revealed.stdout).toContain(`export APALA_ACCESS_TOKEN='${tokens!.accessToken}'`)
+    expect(revealed.stdout).not.toContain(tokens!.accessToken)
     expect(revealed.stdout).toContain(`export APALA_BASE_URL='${env.emu.urls.apala}'`)
     expect(revealed.stdout).not.toContain(apiKey) // the key was not saved (no --save-key)
     expect(env.box.leaks([...demoSecrets(), tokens!.accessToken, tokens!.refreshToken])).toEqual([])
@@ -115,7 +117,7 @@ describe('authmux login with keys (non-interactive)', () => {
     expect(saved.code).toBe(0)
     expect(saved.stdout).toContain('Saved (encrypted)')
     const status = await env.box.run(['status'])
-    expect(status.stdout).toMatch(/aionmarket\s+key [0-9a-f]{12}\s+valid\s+no expiry\s+yes/)
+    expect(status.stdout).toMatch(/aionmarket\s+key [0-9a-f]{12}\s+valid\s+no expiry\s+aionmarket:\S+\s+yes/)
 
     // A bot configured with the key finds its session under the preset's own store key.
     const bot = createAionMarketAuth({ apiKey, baseURL: env.emu.urls.aionmarket, store: fileStore() })

@@ -20,6 +20,8 @@ export interface BuildOptions {
   allowInsecureHttp: boolean
   /** Axiom: returns the emailed one-time code when the login reaches that step. */
   otp?: () => Promise<string>
+  /** Current time in epoch ms (the CLI's clock, so expiry shown and expiry acted on agree). */
+  now?: () => number
 }
 
 /** What the CLI knows about one provider: the values it needs and how to build its preset. */
@@ -43,29 +45,44 @@ export interface ProviderSpec {
   savableKeys: readonly FieldSpec['key'][]
   /** The non-secret account label shown by `status` (email, user name, or a key fingerprint). */
   label(values: ProviderValues): Promise<string>
-  /** Builds the preset strategy. Missing values are left to the preset (it reads its own env vars). */
+  /**
+   * Builds the preset strategy (reading no environment: the CLI has gathered the values). Without the key but with
+   * `storeKey`, the preset runs in session-only mode: it uses the stored session and never logs in by itself.
+   */
   build(values: ProviderValues, options: BuildOptions): Session
   /** Environment variables `authmux env` prints. */
   env: EnvNames
+  /**
+   * One authenticated request that only succeeds with tokens the provider accepts (`import --check`): the client can
+   * decode a token but not verify its signature, so this is the only real check.
+   */
+  check?: (auth: Session) => Promise<unknown>
 }
 
-/** Names of the variables `authmux env` prints for a provider. */
+/**
+ * Names of the variables `authmux env` prints for a provider — only variables the provider's preset reads, so a bot
+ * started with them picks them up without code of its own.
+ */
 export interface EnvNames {
+  /** The preset's base URL variable (TRADEREADY_API_URL …); Axiom's preset has none. */
   baseURL?: string
   /** Non-secret account variable (AXIOM_EMAIL, PROJECT_X_USERNAME). */
   account?: { name: string; from: FieldSpec['key'] }
   /** Variables for keys saved with `--save-key`. */
   keys: Partial<Record<FieldSpec['key'], string>>
-  /** Variable for the current access token (the Axiom preset reads it; for the others it is for shell scripts). */
+  /** Variable for the current access token, for presets that read one (Axiom: AXIOM_ACCESS_TOKEN). */
   accessToken?: string
-  /** Variable for the refresh token. */
+  /** Variable for the refresh token, for presets that read one (Axiom: AXIOM_REFRESH_TOKEN). */
   refreshToken?: string
 }
 
 const keyLabel = async (apiKey: string | undefined) => `key ${apiKey ? await fingerprint(apiKey) : 'unknown'}`
+// `env: false`: the CLI reads every variable itself (from its own environment, for tests and embedders).
 const session = (options: BuildOptions) => ({
+  env: false as const,
   store: options.store,
   allowInsecureHttp: options.allowInsecureHttp,
+  ...(options.now ? { now: options.now } : {}),
   ...(options.storeKey ? { storeKey: options.storeKey } : {}),
   ...(options.baseURL ? { baseURL: options.baseURL } : {}),
 })
@@ -83,12 +100,12 @@ const axiom: ProviderSpec = {
   build: (values, options) =>
     createAxiomAuth({
       ...session(options),
-      env: false,
       ...(values.email ? { email: values.email } : {}),
       ...(values.password ? { password: values.password } : {}),
       ...(values.password && options.otp ? { otp: options.otp } : {}),
     }),
   env: { account: { name: 'AXIOM_EMAIL', from: 'email' }, keys: {}, accessToken: 'AXIOM_ACCESS_TOKEN', refreshToken: 'AXIOM_REFRESH_TOKEN' },
+  check: (auth) => auth.fetch('/user/info'),
 }
 
 const aionmarket: ProviderSpec = {
@@ -118,7 +135,7 @@ const tradeready: ProviderSpec = {
       ...(values.apiKey ? { apiKey: values.apiKey } : {}),
       ...(values.apiSecret ? { apiSecret: values.apiSecret } : {}),
     }),
-  env: { baseURL: 'TRADEREADY_API_URL', keys: { apiKey: 'TRADEREADY_API_KEY', apiSecret: 'TRADEREADY_API_SECRET' }, accessToken: 'TRADEREADY_ACCESS_TOKEN' },
+  env: { baseURL: 'TRADEREADY_API_URL', keys: { apiKey: 'TRADEREADY_API_KEY', apiSecret: 'TRADEREADY_API_SECRET' } },
 }
 
 const projectx: ProviderSpec = {
@@ -142,7 +159,6 @@ const projectx: ProviderSpec = {
     baseURL: 'PROJECTX_API_URL',
     account: { name: 'PROJECT_X_USERNAME', from: 'username' },
     keys: { apiKey: 'PROJECT_X_API_KEY' },
-    accessToken: 'PROJECTX_ACCESS_TOKEN',
   },
 }
 
@@ -156,7 +172,7 @@ const apala: ProviderSpec = {
   savableKeys: ['apiKey'],
   label: (values) => keyLabel(values.apiKey),
   build: (values, options) => createApalaAuth({ ...session(options), ...(values.apiKey ? { apiKey: values.apiKey } : {}) }),
-  env: { baseURL: 'APALA_BASE_URL', keys: { apiKey: 'APALA_API_KEY' }, accessToken: 'APALA_ACCESS_TOKEN', refreshToken: 'APALA_REFRESH_TOKEN' },
+  env: { baseURL: 'APALA_BASE_URL', keys: { apiKey: 'APALA_API_KEY' } },
 }
 
 export const PROVIDERS: Record<ProviderName, ProviderSpec> = { axiom, aionmarket, tradeready, projectx, apala }

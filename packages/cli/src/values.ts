@@ -31,11 +31,8 @@ export function isInteractive(io: CliIO): boolean {
  */
 export async function resolveValue(field: FieldSpec, sources: ValueSources): Promise<string> {
   const { io, out } = sources
-  const found = await fromNonInteractive(field, sources)
-  if (found !== undefined) {
-    if (field.secret) out.secret(found)
-    return found
-  }
+  const found = await givenValue(field, sources)
+  if (found !== undefined) return found
   if (isInteractive(io)) {
     const answer = await ask(`${field.label}: `, { input: io.stdin, output: io.stderr }, { hidden: field.secret })
     if (!answer) throw new UsageError(`${field.label} is empty.`, { command: sources.command })
@@ -43,6 +40,16 @@ export async function resolveValue(field: FieldSpec, sources: ValueSources): Pro
     return answer
   }
   throw new UsageError(`${field.label} is missing and there is no terminal to ask on: ${waysToGive(field)}.`, { command: sources.command })
+}
+
+/**
+ * The value given without asking: its flag, the next stdin line (`--x-stdin`), its environment variable, or a key
+ * saved with `--save-key`; `undefined` when none of them has it. (On a terminal `--x-stdin` asks, hidden.)
+ */
+export async function givenValue(field: FieldSpec, sources: ValueSources): Promise<string | undefined> {
+  const found = await fromNonInteractive(field, sources)
+  if (found !== undefined && field.secret) sources.out.secret(found)
+  return found
 }
 
 async function fromNonInteractive(field: FieldSpec, sources: ValueSources): Promise<string | undefined> {

@@ -40,8 +40,9 @@ interface Started {
   child: ChildProcess
   line: { urls: Record<string, string>; credentials: Record<string, Record<string, string>> }
 }
+/** Starts the CLI with `--json` and resolves with its one JSON document (the first stdout line). */
 function startCli(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [cliPath, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     let out = ''
     let err = ''
@@ -52,6 +53,17 @@ function startCli(args: string[]): Promise<Started> {
     })
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()))
     child.once('exit', (code) => reject(new Error(`cli exited with ${code}: ${err}`)))
+  })
+}
+/** Everything the child wrote to stdout once `done` matches it. */
+function firstOutput(child: ChildProcess, done: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      if (done.test(out)) resolve(out)
+    })
+    child.once('exit', (code) => reject(new Error(`cli exited with ${code}: ${out}`)))
   })
 }
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -88,6 +100,16 @@ describe('authmux-emulators CLI', () => {
     expect(readFileSync(cliPath, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node')
   })
 
+  test('package.json bin is a committed file, so `pnpm install` links it before any build (no "Failed to create bin")', () => {
+    const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin: Record<string, string>; files: string[] }
+    const bin = pkg.bin['authmux-emulators']!
+    expect(bin.startsWith('./dist/')).toBe(false)
+    const text = readFileSync(join(packageDir, bin), 'utf8')
+    expect(text.split('\n')[0]).toBe('#!/usr/bin/env node')
+    expect(text).toContain("import('../dist/cli.js')")
+    expect(pkg.files).toContain('bin')
+  })
+
   test('--port-base N serves the five providers on N+1 … N+5, answers logins, stops on SIGTERM', async () => {
     const base = await freeBase()
     const { child, line } = await startCli(['--port-base', String(base), '--axiom-otp-code', '424242'])
@@ -119,7 +141,7 @@ describe('authmux-emulators CLI', () => {
       }
       expect(await exited(child)).toBe(0)
     } else {
-      await expect(startCli([])).rejects.toThrow(/port is already in use/)
+      await expect(startCli([])).rejects.toThrow(/port 410\d \(\w+\) on 127\.0\.0\.1 is already in use/)
     }
   })
 
@@ -128,15 +150,67 @@ describe('authmux-emulators CLI', () => {
     const blocker = createServer()
     await new Promise<void>((resolve) => blocker.listen(base + 3, '127.0.0.1', resolve))
     try {
-      await expect(startCli(['--port-base', String(base)])).rejects.toThrow(/exited with 1: @authmux\/testkit: an emulator port is already in use/)
+      // The message names the port and the provider that wanted it, and the fix.
+      await expect(startCli(['--port-base', String(base)])).rejects.toThrow(
+        new RegExp(`exited with 1: @authmux/testkit: port ${base + 3} \\(projectx\\) on 127\\.0\\.0\\.1 is already in use — .*--port-base N`),
+      )
     } finally {
       blocker.close()
     }
     expect(await allFree(base)).toBe(true)
   })
 
+  test('stable development credentials by default: two starts hand out the same ones; --seed gives another reproducible set, --random fresh ones', async () => {
+    const once = async (args: string[]) => {
+      const { child, line } = await startCli(['--port-base', String(await freeBase()), ...args])
+      child.kill('SIGTERM')
+      await exited(child)
+      return line.credentials
+    }
+    const first = await once([])
+    const second = await once([])
+    // Four providers used to get random keys on every start (Axiom's demo email and password were always fixed).
+    const typed = (c: Started['line']['credentials']) => [c.axiom?.email, c.axiom?.password, c.aionmarket, c.projectx, c.tradeready, c.apala]
+    expect(typed(second)).toEqual(typed(first))
+    const seeded = await once(['--seed', 'ci-42'])
+    expect(seeded.tradeready?.apiKey).not.toBe(first.tradeready?.apiKey)
+    expect((await once(['--seed=ci-42'])).tradeready).toEqual(seeded.tradeready)
+    const random = [await once(['--random']), await once(['--random'])]
+    expect(random[0]?.tradeready?.apiKey).not.toBe(random[1]?.tradeready?.apiKey)
+  })
+
+  test('the default output is a readable table; --env prints export lines that log in', async () => {
+    const base = await freeBase()
+    const table = spawn(process.execPath, [cliPath, '--port-base', String(base), '--axiom-otp-code', '111222'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const text = await firstOutput(table, /--json one JSON document/)
+    table.kill('SIGTERM')
+    await exited(table)
+    expect(text).not.toMatch(/^\{/)
+    expect(text).toMatch(new RegExp(`^tradeready\\s+http://127\\.0\\.0\\.1:${base + 4}/api/v1\\s+apiKey\\s+ak_live_\\S+$`, 'm'))
+    expect(text).toMatch(/^\s+apiSecret\s+sk_live_\S+$/m)
+    expect(text).toMatch(/^axiom\s+\S+\s+email\s+demo@axiom\.test$/m)
+    expect(text).toContain('stable development values')
+    expect(text).toContain('every emailed code is 111222 (authmux login axiom --otp 111222)')
+
+    const envBase = await freeBase()
+    const child = spawn(process.execPath, [cliPath, '--port-base', String(envBase), '--env'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const lines = await firstOutput(child, /APALA_API_KEY=/)
+    try {
+      const vars = Object.fromEntries([...lines.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]))
+      expect(Object.keys(vars)).toEqual(
+        expect.arrayContaining(['TRADEREADY_API_URL', 'TRADEREADY_API_KEY', 'TRADEREADY_API_SECRET', 'PROJECT_X_USERNAME', 'APALA_BASE_URL']),
+      )
+      const login = await post(`${vars.TRADEREADY_API_URL}/auth/login`, { api_key: vars.TRADEREADY_API_KEY, api_secret: vars.TRADEREADY_API_SECRET })
+      expect(login.status).toBe(200)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited(child)).toBe(0)
+  })
+
   test('bad arguments are refused', async () => {
     await expect(startCli(['--port-base', 'abc'])).rejects.toThrow(/--port-base must be an integer/)
     await expect(startCli(['--bogus'])).rejects.toThrow(/unknown argument/)
+    await expect(startCli(['--seed', 'x', '--random'])).rejects.toThrow(/--seed and --random: pick one/)
   })
 })

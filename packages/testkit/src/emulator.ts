@@ -37,6 +37,11 @@ export interface StartOptions extends VirtualClockOptions {
   host?: string
   /** Use this clock instead of creating one (to share time between emulators). */
   clock?: VirtualClock
+  /**
+   * Derive the generated credentials (API keys, secrets, account ids) from this text: the same seed gives the same
+   * credentials on every start and every machine. Default: random ones on every start.
+   */
+  seed?: string
 }
 
 /** The shared controls plus the inbox, created once per `startEmulators()` (or per single emulator). */
@@ -52,6 +57,7 @@ export function createSharedState(options: StartOptions = {}): SharedState {
     requests: createRequestLog(),
     stats: createStats(),
     inbox: createInbox(),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
   }
 }
 

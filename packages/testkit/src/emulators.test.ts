@@ -131,7 +131,10 @@ describe('startEmulators', () => {
     const first = await startEmulators({ ports: { apala: 0 } })
     try {
       const port = Number(new URL(first.urls.tradeready).port)
-      await expect(startEmulators({ ports: { tradeready: port } })).rejects.toThrow(/port is already in use/)
+      const taken = startEmulators({ ports: { tradeready: port } })
+      // The message names the port and the provider that wanted it, and the fix.
+      await expect(taken).rejects.toThrow(`@authmux/testkit: port ${port} (tradeready) on 127.0.0.1 is already in use`)
+      await expect(taken).rejects.toThrow(/pick other ports \(the ports \/ portBase options/)
     } finally {
       await first.close()
     }

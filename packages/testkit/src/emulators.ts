@@ -136,10 +136,13 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   }
 
   const started: { close(): Promise<void> }[] = []
+  /** The provider being started, to name it when its port can't be had. */
+  let starting: ProviderName = 'axiom'
   const start = async <C, X extends object>(
     name: ProviderName,
     built: { definition: import('./http-types.js').ProviderDefinition; credentials: C; controls: X },
   ) => {
+    starting = name
     const handle = await listen(name, shared, built, { port: portOf(name), ...(host ? { host } : {}) })
     started.push(handle)
     return handle
@@ -192,13 +195,29 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     }
   } catch (error) {
     await Promise.all(started.map((s) => s.close()))
-    const code = (error as NodeJS.ErrnoException)?.code
-    if (code === 'EADDRINUSE') {
-      throw new ConfigError('@authmux/testkit: an emulator port is already in use — pick other ports (ports / portBase, or --port-base for the CLI).', {
-        field: 'ports',
-        cause: error,
-      })
-    }
-    throw error
+    throw portError(error, starting, portOf(starting), host ?? '127.0.0.1') ?? error
   }
+}
+
+/**
+ * A `ConfigError` naming the port, the provider and the fix when listening failed because the port is taken
+ * (`EADDRINUSE`) or needs privileges (`EACCES`); undefined for any other failure.
+ */
+function portError(error: unknown, provider: ProviderName, port: number, host: string): ConfigError | undefined {
+  const code = (error as NodeJS.ErrnoException)?.code
+  const where = `port ${port} (${provider}) on ${host}`
+  const fix = 'pick other ports (the ports / portBase options; --port-base N for authmux-emulators)'
+  if (code === 'EADDRINUSE') {
+    return new ConfigError(
+      `@authmux/testkit: ${where} is already in use — stop what listens there (an earlier authmux-emulators? \`lsof -i :${port}\` shows it) or ${fix}.`,
+      { field: 'ports', cause: error },
+    )
+  }
+  if (code === 'EACCES') {
+    return new ConfigError(`@authmux/testkit: no permission to listen on ${where} (ports below 1024 need privileges) — ${fix}.`, {
+      field: 'ports',
+      cause: error,
+    })
+  }
+  return undefined
 }

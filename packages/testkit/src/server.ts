@@ -16,6 +16,8 @@ export interface SharedControls {
   faults: FaultMatcher
   requests: RequestRecorder
   stats: StatsRecorder
+  /** Seed of the generated credentials (`createIds(seed, provider)`); undefined = random ones. */
+  seed?: string
 }
 
 /** A listening provider origin. */

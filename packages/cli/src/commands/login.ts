@@ -1,20 +1,23 @@
-import { type AuthError, ConfigError, MemoryTokenStore, OtpRequiredError, isRejection, type Session } from '@authmux/core'
-import type { AionMarketAuth } from '@authmux/bearer'
-import { booleanFlag, GLOBAL_HELP, type Command, type Context } from '../context'
+import type { Session } from '@authmux/core'
+import { booleanFlag, GLOBAL_HELP, type Command, type Context, type OptionSpecs } from '../context'
 import { UsageError } from '../errors'
 import { fieldFlags } from '../fields'
-import { formatExpiry } from '../format'
-import { credentialsKeyOf, type IndexEntry } from '../index-file'
+import type { IndexEntry } from '../index-file'
+import { openOtpSource, OTP_SOURCES, otpSourceOptions, type OtpReader } from '../otp-sources'
 import { ALL_FIELDS, type ProviderSpec, type ProviderValues } from '../providers'
+import { buildRecorded } from '../recorded'
 import { allowInsecureHttp, baseUrlFor, openStores, pickEntry, providerArg, savedKeys, type Stores } from '../store'
-import { resolveValue, type ValueSources } from '../values'
+import { givenValue, resolveValue, type ValueSources } from '../values'
+import { describeToken, record, tryReuse } from './login-session'
+import { loginWithStaticKey } from './login-static-key'
 
-const HELP = `Usage: authmux login <provider> [options]
+const help = () => `Usage: authmux login <provider> [options]
 
 Logs in and saves the session (tokens, encrypted) in the store, under the same key the provider's preset uses — a
 bot using the same store directory and store key starts without logging in. Prompts on a terminal (hidden input for
 secrets); without one, every value comes from a flag, stdin or an environment variable, and a missing value is an
-error naming the flag. A second login reuses the stored session while it is valid or renewable (--force to redo it).
+error naming the flag. A second login reuses the stored session while it is valid or renewable — with one session
+stored for the provider, no key is needed for that (--force logs in afresh).
 
 Providers and what they need:
   axiom        --email (AXIOM_EMAIL), password via --password-stdin (AXIOM_PASSWORD),
@@ -26,6 +29,7 @@ Providers and what they need:
   apala        API key via --api-key-stdin (APALA_API_KEY); --base-url or APALA_BASE_URL is required
 
 Several -stdin flags read one line each, in the order listed above (e.g. password first, then the code).
+Secrets are never taken as flag values (--api-key abc would land in your shell history): use the -stdin flags.
 
 Options:
   --email <email>         Axiom account email
@@ -33,11 +37,11 @@ Options:
   --password-stdin        Read the Axiom password from stdin
   --otp <code>            The Axiom one-time code
   --otp-stdin             Read the Axiom one-time code from stdin, once it has been emailed
-  --api-key-stdin         Read the API key from stdin
+${OTP_SOURCES.map((source) => source.help.replace(/\n+$/, '')).join('\n')}${OTP_SOURCES.length ? '\n' : ''}  --api-key-stdin         Read the API key from stdin
   --api-secret-stdin      Read the TradeReady API secret from stdin
   --save-key              Also keep the raw API key/secret in the encrypted store (off by default; never the
                           Axiom password). Lets later logins and \`authmux env --reveal\` use them.
-  --account <label>       Which stored session to reuse saved keys from, when there are several
+  --account <label>       Which stored session to reuse, when several are stored for the provider
   --force                 Log in afresh even when a stored session is still usable
 
 ${GLOBAL_HELP}
@@ -47,6 +51,7 @@ Examples:
   printf '%s\\n' "$AXIOM_PASSWORD" | authmux login axiom --email me@example.com --password-stdin --otp-stdin
   AXIOM_PASSWORD=… authmux login axiom --email me@example.com --otp 123456
   printf '%s\\n%s\\n' "$KEY" "$SECRET" | authmux login tradeready --api-key-stdin --api-secret-stdin
+  authmux login tradeready                              # again: reuses the stored session, no key needed
   authmux login projectx --username trader1 --api-key-stdin < key.txt
   APALA_API_KEY=… authmux login apala --base-url https://apala.example.com
   authmux login tradeready --base-url http://127.0.0.1:4104/api/v1   # against the testkit emulators`
@@ -54,61 +59,124 @@ Examples:
 export const login: Command = {
   name: 'login',
   summary: 'Log in to a provider and save the session in the encrypted store',
-  help: HELP,
-  options: { ...fieldFlags(ALL_FIELDS), 'save-key': { type: 'boolean' }, force: { type: 'boolean' }, account: { type: 'string' } },
+  get help() {
+    return help()
+  },
+  get options(): OptionSpecs {
+    return { ...fieldFlags(ALL_FIELDS), ...otpSourceOptions(), 'save-key': { type: 'boolean' }, force: { type: 'boolean' }, account: { type: 'string' } }
+  },
+  positional: 'provider',
   async run(ctx) {
     const provider = providerArg(ctx)
     checkFlagsApply(ctx, provider)
     const stores = openStores(ctx)
-    const known = await pickEntry(ctx, stores.index, provider, { required: false })
-    const sources: ValueSources = {
-      io: ctx.io,
-      out: ctx.out,
-      stdin: ctx.stdin,
-      flags: ctx.flags,
-      saved: await savedKeys(ctx, stores.store, known),
-      command: 'login',
-    }
-    const baseURL = baseUrlFor(ctx, provider, known)
+    const entry = await pickEntry(ctx, stores.index, provider, { required: false })
+    const saved = await savedKeys(ctx, stores, entry)
+    const sources: ValueSources = { io: ctx.io, out: ctx.out, stdin: ctx.stdin, flags: ctx.flags, saved, command: 'login' }
+    const baseURL = baseUrlFor(ctx, provider, entry)
+    const insecure = allowInsecureHttp(ctx)
     const values: ProviderValues = {}
-    for (const field of provider.identity) values[field.key] = await resolveValue(field, sources)
-    const common = { baseURL, store: stores.store, allowInsecureHttp: allowInsecureHttp(ctx) }
+    for (const field of provider.identity) {
+      const value = await givenValue(field, sources)
+      if (value !== undefined) values[field.key] = value
+    }
+    const identified = provider.identity.every((field) => values[field.key] !== undefined)
 
-    if (provider.staticKey) return loginWithStaticKey(ctx, provider, values, stores, common)
-
-    if (!booleanFlag(ctx, 'force')) {
-      const reused = await tryReuse(ctx, provider, values, common)
-      if (reused) {
-        await record(ctx, provider, values, stores, reused, baseURL)
-        ctx.out.print(
-          `Already logged in to ${provider.title} as ${await provider.label(values)} — ${describeToken(reused, ctx)}; reused the stored session (--force logs in again).`,
-        )
-        reused.dispose()
-        return 0
+    if (!booleanFlag(ctx, 'force') && !provider.staticKey) {
+      // The identity names the session; without the key, the stored session of that account (or the only one) is
+      // used as it is, in session-only mode.
+      const recorded = identified ? undefined : await storedFor(stores, provider, values, entry)
+      const probe = identified
+        ? provider.build(values, { baseURL, store: stores.store, allowInsecureHttp: insecure, now: ctx.io.now })
+        : recorded && buildRecorded(ctx, provider, recorded, saved, stores)
+      if (probe) {
+        ctx.target = { title: provider.title, baseURL: probe.baseURL }
+        const reused = await tryReuse(ctx, provider, probe, stores)
+        if (reused)
+          return reportReuse(ctx, provider, values, stores, reused, { entry: recorded, baseURL: recorded ? baseUrlFor(ctx, provider, recorded) : baseURL })
       }
     }
 
+    for (const field of provider.identity) values[field.key] ??= await resolveValue(field, sources)
+    if (provider.staticKey) return loginWithStaticKey(ctx, provider, values, stores, { entry, saved }, baseURL, insecure)
     for (const field of provider.login) {
       if (field.key !== 'otp') values[field.key] = await resolveValue(field, sources)
     }
-    const otpField = provider.login.find((field) => field.key === 'otp')
-    const otp = otpField
-      ? async () => {
-          if (ctx.io.stdin.isTTY) ctx.out.info(`${provider.title} has emailed you a one-time code.`)
-          return resolveValue(otpField, sources)
-        }
-      : undefined
-    const auth = provider.build(values, { ...common, ...(otp ? { otp } : {}) })
+    const reader = provider.name === 'axiom' ? await openOtpSource(ctx) : undefined
     try {
-      // A usage error from the code prompt comes back wrapped by the engine; run() reports it as the usage error.
-      await auth.login()
-      await record(ctx, provider, values, stores, auth, baseURL)
-      ctx.out.print(`Logged in to ${provider.title} as ${await provider.label(values)} — ${describeToken(auth, ctx)}. Saved in ${stores.store.dir}.`)
-      return 0
+      const auth = provider.build(values, {
+        baseURL,
+        store: stores.store,
+        allowInsecureHttp: insecure,
+        now: ctx.io.now,
+        ...otpOption(ctx, provider, values, sources, reader),
+      })
+      ctx.target = { title: provider.title, baseURL: auth.baseURL }
+      try {
+        // A usage error from the code prompt comes back wrapped by the engine; run() reports it as the usage error.
+        await auth.login()
+        const recorded = await record(ctx, provider, values, stores, auth, { baseURL, checked: true })
+        ctx.out.print(
+          `Logged in to ${provider.title} as ${recorded.label} — ${describeToken(auth, ctx)}. Saved in ${stores.store.dir}, store key ${recorded.storeKey}.`,
+        )
+        return 0
+      } finally {
+        auth.dispose()
+      }
     } finally {
-      auth.dispose()
+      await reader?.close?.()
     }
   },
+}
+
+/** Where the Axiom login gets its one-time code: a registered source (a mailbox), else --otp / --otp-stdin / the terminal. */
+function otpOption(ctx: Context, provider: ProviderSpec, values: ProviderValues, sources: ValueSources, reader: OtpReader | undefined) {
+  const field = provider.login.find((f) => f.key === 'otp')
+  if (!field) return {}
+  if (reader) {
+    if (ctx.flags.otp !== undefined || ctx.flags['otp-stdin'] !== undefined) {
+      throw new UsageError('--otp / --otp-stdin and a one-time-code source were both given — use one.', { command: 'login' })
+    }
+    const request = { email: values.email ?? '', sentAfter: ctx.io.now() }
+    return { otp: async () => reader.code(request) }
+  }
+  return {
+    otp: async () => {
+      if (ctx.io.stdin.isTTY) ctx.out.info(`${provider.title} has emailed you a one-time code.`)
+      return resolveValue(field, sources)
+    },
+  }
+}
+
+/**
+ * The recorded session to reuse when the key was not given: the one whose account matches a given email / user
+ * name, else the one `pickEntry` chose (`--account`, or the only one).
+ */
+async function storedFor(stores: Stores, provider: ProviderSpec, values: ProviderValues, picked: IndexEntry | undefined): Promise<IndexEntry | undefined> {
+  const named = provider.identity.filter((field) => !field.secret && values[field.key] !== undefined).map((field) => values[field.key]!.toLowerCase())
+  if (named.length === 0) return picked
+  const entries = (await stores.index.list()).filter((e) => e.provider === provider.name)
+  return entries.find((e) => named.includes(e.label.toLowerCase()))
+}
+
+async function reportReuse(
+  ctx: Context,
+  provider: ProviderSpec,
+  values: ProviderValues,
+  stores: Stores,
+  reused: Session,
+  known: { entry: IndexEntry | undefined; baseURL: string | undefined },
+): Promise<number> {
+  try {
+    const label = known.entry?.label
+    const entry = await record(ctx, provider, values, stores, reused, { baseURL: known.baseURL, ...(label ? { label } : {}) })
+    ctx.out.print(
+      `Already logged in to ${provider.title} as ${entry.label} — ${describeToken(reused, ctx)}; reused the stored session (store key ${entry.storeKey}; --force logs in again).`,
+    )
+    return 0
+  } finally {
+    reused.dispose()
+  }
 }
 
 /** A flag for another provider's value is a usage error (catches `login tradeready --email …`). */
@@ -118,97 +186,14 @@ function checkFlagsApply(ctx: Context, provider: ProviderSpec): void {
     if (field.flag) own.add(field.flag)
     if (field.stdinFlag) own.add(field.stdinFlag)
   }
-  for (const field of ALL_FIELDS) {
-    for (const flag of [field.flag, field.stdinFlag]) {
-      if (flag && ctx.flags[flag] !== undefined && !own.has(flag)) {
-        throw new UsageError(`--${flag} does not apply to ${provider.name}.`, { command: 'login' })
-      }
+  if (provider.name === 'axiom') for (const flag of Object.keys(otpSourceOptions())) own.add(flag)
+  const foreign = [...ALL_FIELDS.flatMap((field) => [field.flag, field.stdinFlag]), ...Object.keys(otpSourceOptions())]
+  for (const flag of foreign) {
+    if (flag && ctx.flags[flag] !== undefined && !own.has(flag)) {
+      throw new UsageError(`--${flag} does not apply to ${provider.name}.`, { command: 'login' })
     }
   }
   if (booleanFlag(ctx, 'save-key') && provider.savableKeys.length === 0) {
     throw new UsageError(`--save-key does not apply to ${provider.name}: its password is never stored, only its tokens.`, { command: 'login' })
   }
-}
-
-/**
- * Uses the stored session when there is one: served as is while valid, renewed when the provider allows it without
- * the login-only values (Axiom refresh token, ProjectX validate, Apala refresh). Undefined when a fresh login is needed.
- */
-async function tryReuse(
-  ctx: Context,
-  provider: ProviderSpec,
-  values: ProviderValues,
-  common: { baseURL: string | undefined; store: Stores['store']; allowInsecureHttp: boolean },
-): Promise<Session | undefined> {
-  const probe = provider.build(values, common)
-  try {
-    if (!(await common.store.has(await probe.storeKey()))) {
-      probe.dispose()
-      return undefined
-    }
-    await probe.ensureValid()
-    return probe
-  } catch (error) {
-    probe.dispose()
-    if (isRejection(error) || error instanceof OtpRequiredError || error instanceof ConfigError) {
-      ctx.out.info(`The stored ${provider.title} session can't be renewed (${(error as AuthError).code}); logging in again.`)
-      return undefined
-    }
-    throw error
-  }
-}
-
-async function loginWithStaticKey(
-  ctx: Context,
-  provider: ProviderSpec,
-  values: ProviderValues,
-  stores: Stores,
-  common: { baseURL: string | undefined; allowInsecureHttp: boolean },
-): Promise<number> {
-  const save = booleanFlag(ctx, 'save-key')
-  // The engine persists what it "acquires" — for a static key that is the key itself, so only into the file store on opt-in.
-  const auth = provider.build(values, { ...common, store: save ? stores.store : new MemoryTokenStore() }) as AionMarketAuth
-  try {
-    const profile = await auth.me()
-    const agent = profile.name ? `agent "${profile.name}"` : `agent ${profile.agentId}`
-    const label = await provider.label(values)
-    if (!save) {
-      ctx.out.print(
-        `${provider.title} API key (${label}) is valid — ${agent}. Not saved: the key itself is the credential; pass --save-key to keep it in the encrypted store.`,
-      )
-      return 0
-    }
-    await record(ctx, provider, values, stores, auth, common.baseURL)
-    ctx.out.print(`${provider.title} API key (${label}) is valid — ${agent}. Saved (encrypted) in ${stores.store.dir}.`)
-    return 0
-  } finally {
-    auth.dispose()
-  }
-}
-
-/** Records the session in the index and, with `--save-key`, the raw keys in the encrypted store. */
-async function record(ctx: Context, provider: ProviderSpec, values: ProviderValues, stores: Stores, auth: Session, baseURL: string | undefined): Promise<void> {
-  const storeKey = await auth.storeKey()
-  const previous = (await stores.index.list()).find((e) => e.provider === provider.name && e.storeKey === storeKey)
-  const save = booleanFlag(ctx, 'save-key')
-  if (save) {
-    const keys: ProviderValues = {}
-    for (const key of provider.savableKeys) if (values[key]) keys[key] = values[key]
-    await stores.store.delete(credentialsKeyOf(storeKey))
-    await stores.store.set(credentialsKeyOf(storeKey), { accessToken: JSON.stringify(keys), meta: { kind: 'authmux-cli/credentials', issuedAt: ctx.io.now() } })
-  }
-  const entry: IndexEntry = {
-    provider: provider.name,
-    label: await provider.label(values),
-    storeKey,
-    keySaved: save || previous?.keySaved === true,
-    updatedAt: ctx.io.now(),
-  }
-  if (baseURL) entry.baseURL = baseURL
-  await stores.index.upsert(entry)
-}
-
-function describeToken(auth: Session, ctx: Context): string {
-  const expiresAt = auth.expiresAt
-  return expiresAt === undefined ? 'the token has no expiry' : `token expires in ${formatExpiry(expiresAt, ctx.io.now())}`
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { PassThrough } from 'node:stream'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import { createFileTokenStore } from '@authmux/store-file'
 import type { TokenSet } from '@authmux/core'
 import { type Emulators, startEmulators } from '@authmux/testkit'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { run } from '../run'
 
 /** The built bin, as users run it. */
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
@@ -61,6 +63,30 @@ export class CliSandbox {
         resolve({ code, stdout, stderr })
       })
     })
+  }
+
+  /**
+   * Runs the CLI in this process (`run(argv, io)`) with `--store-dir <dir>`, stdin not a terminal (the `lines`, then
+   * the end), and only `env` as the environment — what the coverage of the CLI's own code is measured on.
+   */
+  async call(
+    args: string[],
+    options: { lines?: string[]; feed?: (stdin: PassThrough) => Promise<void>; env?: Record<string, string>; now?: () => number } = {},
+  ): Promise<CliResult & { code: number }> {
+    const fullArgs = [...args, '--store-dir', this.dir]
+    const stdin = new PassThrough()
+    const stdout = new PassThrough()
+    const stderr = new PassThrough()
+    let out = ''
+    let err = ''
+    stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
+    for (const line of options.lines ?? []) stdin.write(`${line}\n`)
+    if (options.feed) void options.feed(stdin).finally(() => stdin.end())
+    else stdin.end()
+    const code = await run(fullArgs, { stdin, stdout, stderr, env: { HOME: this.home, ...options.env }, now: options.now ?? Date.now })
+    this.outputs.push({ args: fullArgs, text: out + err, revealed: args.includes('--reveal') })
+    return { code, stdout: out, stderr: err }
   }
 
   /** The sessions in the CLI's index file. */

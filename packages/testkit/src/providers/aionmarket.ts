@@ -1,7 +1,7 @@
 import { ConfigError } from '@authmux/core'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
-import { alphanumeric, uuid } from '../ids.js'
+import { createIds } from '../ids.js'
 import { Router, json } from '../router.js'
 import type { SharedControls } from '../server.js'
 
@@ -82,6 +82,7 @@ export function createAionMarketEmulator(
   options: AionMarketEmulatorOptions = {},
 ): { definition: ProviderDefinition; credentials: AionMarketCredentials; controls: AionMarketControls } {
   const { clock } = shared
+  const ids = createIds(shared.seed, 'aionmarket')
   const base = '/bvapi'
   const agents = new Map<string, Agent>()
   const keys = new Map<string, { key: AionMarketKey; agent: Agent }>()
@@ -94,7 +95,7 @@ export function createAionMarketEmulator(
       id: String(nextKeyId),
       userId: agent.agentId,
       keyName,
-      apiKeyCode: alphanumeric(64),
+      apiKeyCode: ids.alphanumeric(64),
       claimCode: agent.claimCode,
       status: 1,
       createType,
@@ -108,17 +109,18 @@ export function createAionMarketEmulator(
 
   function addAgent(input: { name: string; description?: string }): AionMarketAgent {
     const agent: Agent = {
-      agentId: uuid(),
-      agentCode: uuid(),
+      agentId: ids.uuid(),
+      agentCode: ids.uuid(),
       agentName: input.name,
       description: input.description ?? '',
-      claimCode: alphanumeric(8).toUpperCase(),
+      claimCode: ids.alphanumeric(8).toUpperCase(),
       claimed: false,
       createdAt: clock.now(),
-      walletAddress: `0x${alphanumeric(40)
+      walletAddress: `0x${ids
+        .alphanumeric(40)
         .toLowerCase()
         .replace(/[^0-9a-f]/g, 'a')}`,
-      solAddress: alphanumeric(44),
+      solAddress: ids.alphanumeric(44),
       keys: [],
     }
     agents.set(agent.agentId, agent)

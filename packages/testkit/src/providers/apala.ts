@@ -1,6 +1,6 @@
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
-import { base64Token, uuid } from '../ids.js'
+import { createIds, uuid } from '../ids.js'
 import { createSigningKey, signJwt, toSeconds, verifyJwt } from '../jwt.js'
 import { Router, json } from '../router.js'
 import type { SharedControls } from '../server.js'
@@ -60,6 +60,7 @@ export function createApalaEmulator(
   options: ApalaEmulatorOptions = {},
 ): { definition: ProviderDefinition; credentials: ApalaCredentials; controls: ApalaControls } {
   const { clock } = shared
+  const ids = createIds(shared.seed, 'apala')
   const signingKey = createSigningKey()
   const tokens = new TokenRegistry()
   const keys = new Map<string, Key>()
@@ -70,9 +71,9 @@ export function createApalaEmulator(
 
   function addKey(input: { companyName?: string; companyId?: string; permitted?: boolean } = {}): ApalaKey {
     const key: Key = {
-      keyId: uuid(),
-      apiKey: base64Token(32),
-      companyId: input.companyId ?? uuid(),
+      keyId: ids.uuid(),
+      apiKey: ids.base64Token(32),
+      companyId: input.companyId ?? ids.uuid(),
       companyName: input.companyName ?? options.companyName ?? 'Demo Lending Co',
       permitted: input.permitted ?? true,
       revoked: false,

@@ -2,8 +2,10 @@ import { ConfigError } from '@authmux/core'
 import { axiomB64Password } from '../axiom-password.js'
 import { clearCookie, serializeCookie } from '../cookies.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
-import { sixDigitCode, uuid } from '../ids.js'
-import type { Inbox, InboxWriter } from '../inbox.js'
+import { createIds, sixDigitCode, uuid } from '../ids.js'
+import type { Inbox, InboxMessage, InboxWriter } from '../inbox.js'
+import { axiomCodeMail } from '../mail/axiom-mail.js'
+import { deliverToMaildir } from '../mail/maildir.js'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import { createSigningKey, signJwt, toSeconds, verifyJwt } from '../jwt.js'
 import { Router, json } from '../router.js'
@@ -29,6 +31,14 @@ export interface AxiomEmulatorOptions {
   fixedOtpCode?: string
   /** The WebSocket feed: paths, pushes, cookie requirements, close at token expiry. */
   streams?: AxiomStreamOptions
+  /**
+   * Also deliver every one-time-code email as a real RFC 5322 message into this Maildir (into its `new/` folder),
+   * where an IMAP server serves it (`startDovecot().maildir`) — for tests of code readers such as `fromImap`. The
+   * in-process `inbox` gets every message either way.
+   */
+  maildir?: string
+  /** `From` of the messages delivered to `maildir`. Default `Axiom <noreply@axiom.trade>`. */
+  mailFrom?: string
 }
 
 /** An Axiom account (password in clear, for tests, plus its derived `b64Password`). */
@@ -96,10 +106,11 @@ export async function createAxiomEmulator(
     throw new ConfigError('@authmux/testkit: axiom.fixedOtpCode must be 6 digits, e.g. "123456".', { provider: 'axiom', field: 'fixedOtpCode' })
   }
   const { clock, inbox } = shared
+  const ids = createIds(shared.seed, 'axiom')
 
   async function addAccount(input: { email: string; password: string }): Promise<AxiomAccount> {
     const account: AxiomAccount = {
-      userId: uuid(),
+      userId: ids.uuid(),
       email: input.email,
       password: input.password,
       b64Password: await axiomB64Password(input.password),
@@ -163,13 +174,15 @@ export async function createAxiomEmulator(
         otpSessions.set(loginSessionId, { email: account.email, code, used: false, attempts: 0 })
         const iat = toSeconds(clock.now())
         const otpJwtToken = tokens.issue(await signJwt(key, { loginSessionId, iat, exp: iat + otpSeconds }))
-        inbox.deliver({
+        const mail: InboxMessage = {
           to: account.email,
           subject: 'Your Axiom security code',
           text: `Your Axiom security code is ${code}. It expires in ${Math.round(otpSeconds / 60)} minutes.`,
           code,
           at: clock.now(),
-        })
+        }
+        inbox.deliver(mail)
+        if (options.maildir) await deliverToMaildir(options.maildir, axiomCodeMail(mail, options.mailFrom))
         return { status: 200, body: { otpJwtToken }, cookies: [serializeCookie(OTP, otpJwtToken)] }
       })()
     })

@@ -1,7 +1,7 @@
 import { ConfigError } from '@authmux/core'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
-import { base64Token, uuid } from '../ids.js'
+import { createIds, uuid } from '../ids.js'
 import { createSigningKey, signJwt, toSeconds, verifyJwt } from '../jwt.js'
 import { RateLimiter, type RateLimit } from '../rate-limiter.js'
 import { Router, json } from '../router.js'
@@ -68,6 +68,7 @@ export function createProjectXEmulator(
   options: ProjectXEmulatorOptions = {},
 ): { definition: ProviderDefinition; credentials: ProjectXCredentials; controls: ProjectXControls } {
   const { clock } = shared
+  const ids = createIds(shared.seed, 'projectx')
   const base = '/api'
   const key = createSigningKey()
   const tokens = new TokenRegistry()
@@ -83,7 +84,7 @@ export function createProjectXEmulator(
     nextId += 1
     const user: User = {
       userName: input.userName,
-      apiKey: input.apiKey ?? base64Token(32),
+      apiKey: input.apiKey ?? ids.base64Token(32),
       accountId: nextId * 10 + 1,
       accountName: `PRAC-V2-${nextId}`,
       userId: nextId,

@@ -1,7 +1,7 @@
 import { ConfigError } from '@authmux/core'
 import { createSharedState, listen, type EmulatorHandle, type StartOptions } from '../emulator.js'
 import type { EmulatorRequest, EmulatorResponse, ProviderDefinition } from '../http-types.js'
-import { urlSafeToken, uuid } from '../ids.js'
+import { createIds, urlSafeToken, uuid } from '../ids.js'
 import { createSigningKey, signJwt, toSeconds, verifyJwt } from '../jwt.js'
 import { RateLimiter, type RateDecision, type RateLimit } from '../rate-limiter.js'
 import { Router, json } from '../router.js'
@@ -106,6 +106,7 @@ export function createTradeReadyEmulator(
   options: TradeReadyEmulatorOptions = {},
 ): { definition: ProviderDefinition; credentials: TradeReadyCredentials; controls: TradeReadyControls } {
   const { clock } = shared
+  const ids = createIds(shared.seed, 'tradeready')
   const base = '/api/v1'
   const key = createSigningKey()
   const tokens = new TokenRegistry()
@@ -126,16 +127,23 @@ export function createTradeReadyEmulator(
   const suspended = (account: { accountId: string }) => envelope(403, 'ACCOUNT_SUSPENDED', 'Account is suspended.', { account_id: account.accountId })
 
   function newAgent(account: Account, name: string): Agent {
-    const agent: Agent = { agentId: uuid(), accountId: account.accountId, name, apiKey: `ak_live_${urlSafeToken(48)}`, archived: false, createdAt: nowIso() }
+    const agent: Agent = {
+      agentId: ids.uuid(),
+      accountId: account.accountId,
+      name,
+      apiKey: `ak_live_${ids.urlSafeToken(48)}`,
+      archived: false,
+      createdAt: nowIso(),
+    }
     account.agents.push(agent)
     return agent
   }
 
   function createAccount(input: TradeReadyAccountInput = {}): Account {
     const account: Account = {
-      accountId: uuid(),
-      apiKey: `ak_live_${urlSafeToken(48)}`,
-      apiSecret: `sk_live_${urlSafeToken(48)}`,
+      accountId: ids.uuid(),
+      apiKey: `ak_live_${ids.urlSafeToken(48)}`,
+      apiSecret: `sk_live_${ids.urlSafeToken(48)}`,
       displayName: input.displayName || 'Agent',
       ...(input.email ? { email: input.email } : {}),
       ...(input.password ? { password: input.password } : {}),
