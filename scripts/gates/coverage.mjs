@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Coverage gate: reads coverage/coverage-summary.json (written by `pnpm test --coverage`), sums line coverage per
-// package and checks the floor for core and every provider/store package. Other packages are reported only.
+// package and checks the floor for core, every provider/store package (90%) and the CLI (85%, measured in-process).
+// Other packages are reported only.
 // Usage: node scripts/gates/coverage.mjs [path/to/coverage-summary.json]
 import { existsSync, readFileSync } from 'node:fs'
 import { relative, resolve, sep } from 'node:path'
 
 const MIN_LINES_PCT = 90
-const GATED = ['core', 'bearer', 'key-secret-jwt', 'api-key-refresh', 'password-login', 'store-file', 'store-redis']
+/** Packages with a floor below the default: the CLI's e2e tests run the built bin, so only its in-process tests count. */
+const FLOORS = { cli: 85 }
+const GATED = ['core', 'bearer', 'key-secret-jwt', 'api-key-refresh', 'password-login', 'store-file', 'store-redis', 'cli']
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
 const file = resolve(process.argv[2] ?? `${root}/coverage/coverage-summary.json`)
@@ -40,7 +43,8 @@ for (const name of [...new Set([...GATED, ...byPackage.keys()])]) {
     continue
   }
   const pct = (100 * entry.covered) / entry.total
-  const ok = !gated || pct >= MIN_LINES_PCT
+  const floor = FLOORS[name] ?? MIN_LINES_PCT
+  const ok = !gated || pct >= floor
   if (!ok) failed++
   const worst = entry.files
     .filter((f) => f.uncovered > 0)
@@ -49,11 +53,11 @@ for (const name of [...new Set([...GATED, ...byPackage.keys()])]) {
     .map((f) => `${f.file} ${f.pct}%`)
     .join(', ')
   console.log(
-    `${name.padEnd(18)} ${`${pct.toFixed(1)}%`.padEnd(8)} ${`${entry.covered}/${entry.total}`.padEnd(14)} ${(gated ? `${MIN_LINES_PCT}%` : '-').padEnd(7)} ${ok ? '' : 'FAIL  '}${worst}`,
+    `${name.padEnd(18)} ${`${pct.toFixed(1)}%`.padEnd(8)} ${`${entry.covered}/${entry.total}`.padEnd(14)} ${(gated ? `${floor}%` : '-').padEnd(7)} ${ok ? '' : 'FAIL  '}${worst}`,
   )
 }
 if (failed) {
-  console.error(`coverage gate: ${failed} package(s) below ${MIN_LINES_PCT}% lines`)
+  console.error(`coverage gate: ${failed} package(s) below their line-coverage floor`)
   process.exit(1)
 }
-console.log(`coverage gate: core and every provider/store package have at least ${MIN_LINES_PCT}% line coverage`)
+console.log(`coverage gate: core and every provider/store package have at least ${MIN_LINES_PCT}% line coverage, the CLI ${FLOORS.cli}%`)
