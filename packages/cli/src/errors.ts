@@ -101,12 +101,23 @@ const FLAG_OF: Record<string, string> = {
   storeKey: '--account <label> (see authmux status)',
 }
 
+/** The IMAP one-time-code source's advice (`@authmux/password-login/imap`) → the `--otp-imap-*` flags. */
+const IMAP_WORDING: ReadonlyArray<readonly [string, string]> = [
+  ['check host, port and secure', 'check --otp-imap-host, --otp-imap-port and --otp-imap-secure / --otp-imap-starttls'],
+  ['with secure: false', 'with --otp-imap-starttls'],
+  ['raise timeoutMs', 'raise --otp-imap-timeout-seconds'],
+  ['set mailbox / AUTHMUX_IMAP_MAILBOX', 'pass --otp-imap-mailbox or set AUTHMUX_IMAP_MAILBOX'],
+  ['from / AUTHMUX_IMAP_FROM', '--otp-imap-from or AUTHMUX_IMAP_FROM'],
+]
+
 /**
  * Rewrites the libraries' advice into CLI terms: `pass allowInsecureHttp: true` → `pass --allow-insecure-http`,
  * `pass { apiKey }` / `{ baseURL: '…' }` → the flags. Names without a flag are left as they are.
  */
 export function cliWording(message: string): string {
-  return message
+  let text = message
+  for (const [library, cli] of IMAP_WORDING) text = text.split(library).join(cli)
+  return text
     .replace(/\ballowInsecureHttp: true\b/g, FLAG_OF.allowInsecureHttp!)
     .replace(/\{ ([A-Za-z]+(?:, [A-Za-z]+)*)(?:: [^}]*)? \}/g, (whole, names: string) => {
       const flags = names.split(', ').map((name) => FLAG_OF[name])

@@ -29,6 +29,17 @@ describe("errors in the CLI's words", () => {
     expect(cliWording('pass { turnstileToken } (solved in a browser)')).toBe('pass { turnstileToken } (solved in a browser)')
   })
 
+  it("the IMAP code source's advice names the --otp-imap-* flags", () => {
+    const timeout =
+      'no unread email … within 120 s — check that the code email lands in this mailbox (spam folder? set mailbox / AUTHMUX_IMAP_MAILBOX), that it comes from that sender (from / AUTHMUX_IMAP_FROM) and that codePattern finds the code, or raise timeoutMs.'
+    expect(cliWording(timeout)).toBe(
+      'no unread email … within 120 s — check that the code email lands in this mailbox (spam folder? pass --otp-imap-mailbox or set AUTHMUX_IMAP_MAILBOX), that it comes from that sender (--otp-imap-from or AUTHMUX_IMAP_FROM) and that codePattern finds the code, or raise --otp-imap-timeout-seconds.',
+    )
+    expect(cliWording('could not connect — check host, port and secure (993 = TLS from the first byte, 143 = STARTTLS with secure: false)')).toBe(
+      'could not connect — check --otp-imap-host, --otp-imap-port and --otp-imap-secure / --otp-imap-starttls (993 = TLS from the first byte, 143 = STARTTLS with --otp-imap-starttls)',
+    )
+  })
+
   it('describeError: the package prefix, the help pointer, and a stack only with --debug', () => {
     expect(describeError(new Error('boom'), false)).toBe('@authmux/cli: boom')
     expect(describeError('text', false)).toBe('@authmux/cli: text')

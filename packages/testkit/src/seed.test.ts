@@ -24,8 +24,8 @@ describe('seeded credentials', () => {
       return emu.credentials
     }
     const [one, two] = [await credentials('dev'), await credentials('dev')]
-    // What a person types: every key and secret, and Axiom's demo email and password (fixed anyway).
-    const typed = (c: typeof one) => [c.axiom.email, c.axiom.password, c.aionmarket, c.projectx, c.tradeready, c.apala]
+    // What a person types: every key and secret, and Axiom's demo email, password (fixed anyway) and user id.
+    const typed = (c: typeof one) => [c.axiom.email, c.axiom.password, c.axiom.userId, c.aionmarket, c.projectx, c.tradeready, c.apala]
     expect(typed(two)).toEqual(typed(one))
     const [r1, r2] = [await credentials(), await credentials()]
     for (const provider of ['aionmarket', 'projectx', 'tradeready', 'apala'] as const) {

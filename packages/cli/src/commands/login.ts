@@ -21,7 +21,8 @@ stored for the provider, no key is needed for that (--force logs in afresh).
 
 Providers and what they need:
   axiom        --email (AXIOM_EMAIL), password via --password-stdin (AXIOM_PASSWORD),
-               the emailed code via --otp <code> or --otp-stdin (read only after the code was sent)
+               the emailed code via --otp <code> or --otp-stdin (read only after the code was sent),
+               or read from the mailbox unattended with --otp-imap-* (below)
   aionmarket   API key via --api-key-stdin (AIONMARKET_API_KEY) — checked with GET /agents/me;
                the key is the credential, so it is stored only with --save-key
   tradeready   API key via --api-key-stdin (TRADEREADY_API_KEY), secret via --api-secret-stdin (TRADEREADY_API_SECRET)
@@ -37,19 +38,21 @@ Options:
   --password-stdin        Read the Axiom password from stdin
   --otp <code>            The Axiom one-time code
   --otp-stdin             Read the Axiom one-time code from stdin, once it has been emailed
-${OTP_SOURCES.map((source) => source.help.replace(/\n+$/, '')).join('\n')}${OTP_SOURCES.length ? '\n' : ''}  --api-key-stdin         Read the API key from stdin
+  --api-key-stdin         Read the API key from stdin
   --api-secret-stdin      Read the TradeReady API secret from stdin
   --save-key              Also keep the raw API key/secret in the encrypted store (off by default; never the
                           Axiom password). Lets later logins and \`authmux env --reveal\` use them.
   --account <label>       Which stored session to reuse, when several are stored for the provider
   --force                 Log in afresh even when a stored session is still usable
-
+${OTP_SOURCES.map((source) => `\n${source.help.replace(/\n+$/, '')}\n`).join('')}
 ${GLOBAL_HELP}
 
 Examples:
   authmux login axiom                                   # interactive: email, password, emailed code
   printf '%s\\n' "$AXIOM_PASSWORD" | authmux login axiom --email me@example.com --password-stdin --otp-stdin
   AXIOM_PASSWORD=… authmux login axiom --email me@example.com --otp 123456
+  printf '%s\\n%s\\n' "$AXIOM_PASSWORD" "$MAIL_APP_PASSWORD" | authmux login axiom --email me@gmail.com --password-stdin \\
+    --otp-imap-host imap.gmail.com --otp-imap-user me@gmail.com --otp-imap-password-stdin   # unattended: code read over IMAP
   printf '%s\\n%s\\n' "$KEY" "$SECRET" | authmux login tradeready --api-key-stdin --api-secret-stdin
   authmux login tradeready                              # again: reuses the stored session, no key needed
   authmux login projectx --username trader1 --api-key-stdin < key.txt
