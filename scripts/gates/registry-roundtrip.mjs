@@ -160,7 +160,10 @@ async function main() {
       ),
     ),
   )
-  const cliDeps = cli ? Object.keys(JSON.parse(readFileSync(join(cli.dir, 'package.json'), 'utf8')).dependencies ?? {}) : []
+  // The CLI brings the @authmux packages it depends on (its other dependencies, e.g. imapflow, live outside the scope).
+  const cliDeps = cli
+    ? Object.keys(JSON.parse(readFileSync(join(cli.dir, 'package.json'), 'utf8')).dependencies ?? {}).filter((d) => d.startsWith('@authmux/'))
+    : []
   for (const project of projects.filter((p) => p.installed)) {
     const expected = project.key === 'cli' ? ['cli', ...cliDeps.map((d) => d.replace('@authmux/', ''))] : [project.key]
     const unexpected = onlyExpected(project.dir, expected)

@@ -31,6 +31,8 @@ export class Lifecycle {
   #disposed = false
   /** `logout()` calls so far: an import that a later `logout()` call overtook is discarded. */
   #logoutCalls = 0
+  /** The store key's logout generation when the held token was adopted (undefined while the key is unknown). */
+  #adoptedInGeneration: number | undefined
 
   constructor(deps: SessionContext) {
     const { flow, options } = deps
@@ -130,6 +132,21 @@ export class Lifecycle {
         status: 401,
       })
     }
+    // A logout on this store and key since the held token was adopted (by another session, maybe one this session never
+    // heard from: a disposed one, a store without change notices) revoked it: signed out too, not a reason to log in.
+    const key = this.#sync.knownKey
+    if (key !== undefined && this.#adoptedInGeneration !== undefined && generationOf(this.#sync.store, key) !== this.#adoptedInGeneration) {
+      this.state.clear()
+      this.#cancelSchedule()
+      throw new TokenExpiredError(
+        `${flow.packageName}: logged out of ${flow.name} (on this store and key) after this token was issued; not logging in again for this request.`,
+        {
+          provider: flow.name,
+          code: 'SIGNED_OUT',
+          status: 401,
+        },
+      )
+    }
     if (this.state.tokens.accessToken !== usedToken) return
     if (!this.#throttle.allows(now(), false)) {
       const waitS = Math.ceil((this.#throttle.nextAt(false) - now()) / 1000)
@@ -178,6 +195,7 @@ export class Lifecycle {
     const key = await this.#sync.key()
     const generation = generationOf(this.#sync.store, key)
     if (this.#logoutCalls !== logoutCallsAtStart) throw signedOutError(this.#deps.flow, 'this import')
+    if (this.state.tokens === imported) this.#adoptedInGeneration = generation
     this.#follow(key)
     if (!(await this.#saveUnlessSignedOut(key, imported, generation))) throw signedOutError(this.#deps.flow, 'this import')
     this.#deps.events.emit('login', { provider: this.#deps.flow.name, source: 'import', expiresAt: imported.expiresAt, at: this.#deps.now() })
@@ -289,6 +307,8 @@ export class Lifecycle {
     this.#deps.redactor.add(tokens.accessToken)
     this.#deps.redactor.add(tokens.refreshToken)
     this.state.set(tokens)
+    const key = this.#sync.knownKey
+    this.#adoptedInGeneration = key === undefined ? undefined : generationOf(this.#sync.store, key)
     this.#schedule()
   }
 

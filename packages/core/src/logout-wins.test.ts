@@ -97,4 +97,32 @@ describe('logout wins over every obtain in flight', () => {
     expect(auth.status().state).toBe('signed-out')
     auth.dispose()
   })
+
+  it("another session's logout on the same store and key signs this one out too, even unheard of: its stale 401 never logs back in", async () => {
+    server = await startScriptedServer()
+    let serial = 0
+    const revoked = new Set<string>()
+    server.route('/auth/token', (_req, res) => json(res, 200, token(++serial)))
+    server.route('/auth/refresh', (_req, res) => json(res, 401, { error: 'revoked' }))
+    server.route('/api/data', (req, res) => {
+      const used = String(req.headers.authorization).replace('Bearer ', '')
+      json(res, revoked.has(used) ? 401 : 200, { ok: !revoked.has(used) })
+    })
+    // A store without change notices: A never hears of B's logout from the store.
+    const memory = new MemoryTokenStore()
+    const store = { get: memory.get.bind(memory), set: memory.set.bind(memory), delete: memory.delete.bind(memory) }
+    const a = createSession(testFlow(`${server.origin}/api`, { revoke: async (tokens) => void revoked.add(tokens.accessToken) }), { store })
+    const b = createSession(testFlow(`${server.origin}/api`, { revoke: async (tokens) => void revoked.add(tokens.accessToken) }), { store })
+    await a.login()
+    await b.logout() // revokes tok-1 at the provider, clears the store
+    expect(revoked.has('tok-1')).toBe(true)
+    const error = await a.fetch('/data').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TokenExpiredError)
+    expect((error as TokenExpiredError).code).toBe('SIGNED_OUT')
+    expect(server.count('/auth/token')).toBe(1) // no login again for the stale request
+    expect(await store.get(await a.storeKey())).toBeUndefined()
+    expect(a.status().state).toBe('signed-out')
+    a.dispose()
+    b.dispose()
+  })
 })
