@@ -1,6 +1,7 @@
 // 1) Overhead of an authenticated request: N requests at concurrency C through strategy.fetch vs raw ofetch with a
 // fixed header vs axios + axios-auth-refresh vs ky with a beforeRequest hook; strategy.fetch also without its default
-// request time limit (requestTimeoutMs: false), to show what the deadline sweep costs. Paired rounds: in every round each
+// request time limit (requestTimeoutMs: false), to show what the shared deadlines cost, and raw ofetch with its own
+// `timeout` for what a time limit costs a hand-written client. Paired rounds: in every round each
 // client's N requests are sent in SLICES slices interleaved with the same slices of raw ofetch (A B B A …), so a
 // slow spell of the (shared, virtual) machine hits both sides of a pair alike. A round's time is the sum of its
 // slices. value = median client round, baseline = median round of its raw partner, ratio = median per-round ratio.
@@ -26,6 +27,8 @@ try {
   await untimed.setTokens({ accessToken: token, expiresAt: session.expiresAt })
 
   const raw = ofetch.create({ baseURL: server.url, headers: { authorization: `Bearer ${token}` } })
+  // What a time limit costs a hand-written client: ofetch's own `timeout` (a signal per request).
+  const rawTimed = ofetch.create({ baseURL: server.url, headers: { authorization: `Bearer ${token}` }, timeout: 30_000 })
   const ax = axios.create({ baseURL: server.url })
   let axiosToken = token
   ax.interceptors.request.use((config) => {
@@ -46,6 +49,7 @@ try {
     'raw ofetch': () => raw('/data'),
     'authmux strategy.fetch': () => session.fetch('/data'),
     'authmux strategy.fetch, requestTimeoutMs: false': () => untimed.fetch('/data'),
+    'raw ofetch with timeout: 30_000': () => rawTimed('/data'),
     'axios + axios-auth-refresh': () => ax.get('/data'),
     'ky + beforeRequest hook': () => kyClient.get('data').json(),
   }

@@ -3,8 +3,13 @@ export const DEADLINE_PASSED: unique symbol = Symbol('authmux.deadline-passed')
 
 /** Requests that start within this many ms share one deadline: they time out up to this much late. */
 const BUCKET_MS = 250
-/** At most this many requests share one signal (runtimes warn past ~1,500 listeners on one signal). */
-const BUCKET_SIZE = 1_000
+/**
+ * At most this many requests share one signal. Node's fetch (undici) lists every listener of the signal it is given
+ * and keeps its own listener there until the request is garbage-collected, so each request costs more the more
+ * requests share the signal: on loopback, 1,000 per signal made a request ~25% slower than 32 per signal, which costs
+ * the same as a controller per request minus the controller (bench/README.md, "request deadlines").
+ */
+const BUCKET_SIZE = 32
 
 interface Bucket {
   controller: AbortController
@@ -13,9 +18,9 @@ interface Bucket {
 }
 
 /**
- * Time limits for every request in the process, without a timer or an AbortController per request: requests that
- * start in the same quarter second with the same limit share one controller, aborted (reason `DEADLINE_PASSED`) by one
- * unref()'d timer once the limit has passed for all of them. A request therefore times out between `timeoutMs` and
+ * Time limits for every request in the process, without a timer or an AbortController per request: up to 32 requests
+ * that start in the same quarter second with the same limit share one controller, aborted (reason `DEADLINE_PASSED`)
+ * by one unref()'d timer once the limit has passed for all of them. A request therefore times out between `timeoutMs` and
  * `timeoutMs + 250` ms after it started — its answer included. A timer and a controller per request
  * (`AbortSignal.timeout`) cost measurably more CPU per request (bench/request-cpu.mjs).
  */
