@@ -1,38 +1,37 @@
 import { PassThrough } from 'node:stream'
-import { startAxiomEmulator, startDovecot, type AxiomEmulator, type TestImapServer } from '@authmux/testkit'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { COMMANDS } from './commands'
 import { imapOtpSource } from './otp-imap-source'
 import { OTP_SOURCES } from './otp-sources'
 import { run } from './run'
+import { useAxiomMailbox } from './test-support/axiom-mailbox'
 import { CliSandbox } from './test-support/cli'
 
 // In process (what the CLI's coverage is measured on): the Axiom emulator delivers each code email into a real
 // Dovecot mailbox, and `authmux login axiom --otp-imap-*` reads it over IMAP. The mailbox password is a canary.
 const AXIOM_PASSWORD = 'axiom-account-password-inproc'
 const MAILBOX_PASSWORD = 'CANARY-inproc-mailbox-secret-91c2'
-let server: TestImapServer
-let axiom: AxiomEmulator
 let box: CliSandbox
 
-beforeAll(async () => {
-  server = await startDovecot({ user: 'bot@authmux.test', password: MAILBOX_PASSWORD })
-  axiom = await startAxiomEmulator({ maildir: server.maildir, accounts: [{ email: server.user, password: AXIOM_PASSWORD }] })
-}, 60_000)
-afterAll(async () => {
-  await axiom?.close()
-  await server?.stop()
-})
+const mailbox = useAxiomMailbox({ user: 'bot@authmux.test', mailboxPassword: MAILBOX_PASSWORD, axiomPassword: AXIOM_PASSWORD })
 beforeEach(async () => {
-  axiom.requests.clear()
+  mailbox.axiom.requests.clear()
   box = await CliSandbox.create()
   return () => box.dispose()
 })
 
-const axiomArgs = () => ['login', 'axiom', '--email', server.user, '--password-stdin', '--base-url', axiom.url]
-const imapFlags = () => ['--otp-imap-host', server.host, '--otp-imap-port', String(server.port), '--otp-imap-user', server.user, '--otp-imap-insecure']
+const axiomArgs = () => ['login', 'axiom', '--email', mailbox.server.user, '--password-stdin', '--base-url', mailbox.axiom.url]
+const imapFlags = () => [
+  '--otp-imap-host',
+  mailbox.server.host,
+  '--otp-imap-port',
+  String(mailbox.server.port),
+  '--otp-imap-user',
+  mailbox.server.user,
+  '--otp-imap-insecure',
+]
 const loginSteps = () =>
-  axiom.requests
+  mailbox.axiom.requests
     .list()
     .filter((entry) => entry.path === '/login-password-v2' || entry.path === '/login-otp')
     .map((entry) => `${entry.path} ${entry.status}`)
@@ -74,20 +73,20 @@ describe('the IMAP one-time-code source of authmux login axiom', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^Logged in to Axiom Trade as bot@authmux\.test/)
     expect(loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
-    expect(await box.index()).toEqual([expect.objectContaining({ provider: 'axiom', storeKey: `axiom:${server.user}` })])
-    expect(box.leaks([MAILBOX_PASSWORD, AXIOM_PASSWORD, axiom.inbox.messages.at(-1)!.code])).toEqual([])
+    expect(await box.index()).toEqual([expect.objectContaining({ provider: 'axiom', storeKey: `axiom:${mailbox.server.user}` })])
+    expect(box.leaks([MAILBOX_PASSWORD, AXIOM_PASSWORD, mailbox.axiom.inbox.messages.at(-1)!.code])).toEqual([])
   })
 
   it('is selected by AUTHMUX_IMAP_* alone (the CLI environment reaches fromImap, port included)', async () => {
     const env = {
-      AUTHMUX_IMAP_HOST: server.host,
-      AUTHMUX_IMAP_PORT: String(server.port),
+      AUTHMUX_IMAP_HOST: mailbox.server.host,
+      AUTHMUX_IMAP_PORT: String(mailbox.server.port),
       AUTHMUX_IMAP_SECURE: 'false',
-      AUTHMUX_IMAP_USER: server.user,
+      AUTHMUX_IMAP_USER: mailbox.server.user,
       AUTHMUX_IMAP_PASSWORD: MAILBOX_PASSWORD,
       AXIOM_PASSWORD,
     }
-    const result = await box.call(['login', 'axiom', '--email', server.user, '--base-url', axiom.url], { env })
+    const result = await box.call(['login', 'axiom', '--email', mailbox.server.user, '--base-url', mailbox.axiom.url], { env })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
@@ -127,7 +126,7 @@ describe('the IMAP one-time-code source of authmux login axiom', () => {
     const result = await box.call([...axiomArgs(), '--otp-stdin'], {
       lines: [AXIOM_PASSWORD],
       feed: async (stdin) => {
-        const code = await axiom.inbox.waitForCode(server.user, { timeoutMs: 10_000 })
+        const code = await mailbox.axiom.inbox.waitForCode(mailbox.server.user, { timeoutMs: 10_000 })
         stdin.write(`${code}\n`)
       },
     })

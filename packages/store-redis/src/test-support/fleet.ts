@@ -1,8 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startAxiomEmulator, type AxiomEmulator } from '@authmux/testkit'
 import type { TokenStore } from '@authmux/core'
 import { createAxiomAuth } from '@authmux/password-login'
+import { forkBot } from './forked-bot'
 import { defer, newStoreKey } from './helpers'
 import { createRedisTokenStore } from '../store'
 import type { RedisTokenStoreOptions } from '../types'
@@ -78,37 +79,16 @@ export async function startFleet(redis: FleetRedis, options: { rotateRefreshToke
   await store.close()
 
   const spawnBot = async (botOptions: { lockTtlMs?: number } = {}): Promise<Bot> => {
-    const child = fork(CHILD, [], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        CHILD_REDIS: JSON.stringify(target),
-        CHILD_STORE_KEY: storeKey,
-        CHILD_PREFIX: prefix,
-        CHILD_LOCK_TTL_MS: String(botOptions.lockTtlMs ?? 10_000),
-        CHILD_BASE_URL: emulator.url,
-        CHILD_EMAIL: emulator.credentials.email,
-        CHILD_NOW_MS: String(emulator.clock.now()),
-      },
+    const { child, next } = await forkBot(CHILD, {
+      PATH: process.env.PATH ?? '',
+      CHILD_REDIS: JSON.stringify(target),
+      CHILD_STORE_KEY: storeKey,
+      CHILD_PREFIX: prefix,
+      CHILD_LOCK_TTL_MS: String(botOptions.lockTtlMs ?? 10_000),
+      CHILD_BASE_URL: emulator.url,
+      CHILD_EMAIL: emulator.credentials.email,
+      CHILD_NOW_MS: String(emulator.clock.now()),
     })
-    let stderr = ''
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    defer(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    })
-    const next = <T>(type: string) =>
-      new Promise<T>((resolve, reject) => {
-        const onMessage = (message: { type?: string }) => {
-          if (message?.type !== type) return
-          child.off('message', onMessage)
-          child.off('exit', onExit)
-          resolve(message as T)
-        }
-        const onExit = (code: number | null, signal: string | null) => reject(new Error(`bot exited (${code ?? signal}) before '${type}': ${stderr}`))
-        child.on('message', onMessage)
-        child.once('exit', onExit)
-      })
-    await next('ready')
     return {
       process: child,
       round(nowMs, requests) {

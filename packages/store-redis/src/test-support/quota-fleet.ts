@@ -1,7 +1,7 @@
-import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startTradeReadyEmulator, type TradeReadyEmulator } from '@authmux/testkit'
 import type { FleetLoginQuota } from '@authmux/core'
+import { forkBot } from './forked-bot'
 import { defer, newStoreKey } from './helpers'
 
 const CHILD = fileURLToPath(new URL('./quota-child.mjs', import.meta.url))
@@ -41,29 +41,7 @@ export async function startQuotaFleet(options: {
     CHILD_ACCOUNTS: JSON.stringify(accounts.map(({ apiKey, apiSecret }) => ({ apiKey, apiSecret }))),
     CHILD_FLEET_QUOTA: JSON.stringify(options.fleetQuota),
   }
-  const bots = await Promise.all(
-    Array.from({ length: options.bots }, async () => {
-      const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env })
-      let stderr = ''
-      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      defer(() => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      })
-      const next = <T>(type: string) =>
-        new Promise<T>((resolve, reject) => {
-          const onMessage = (message: { type?: string }) => {
-            if (message?.type !== type) return
-            child.off('exit', onExit)
-            resolve(message as T)
-          }
-          const onExit = (code: number | null) => reject(new Error(`quota bot exited (${code}) before '${type}': ${stderr}`))
-          child.on('message', onMessage)
-          child.once('exit', onExit)
-        })
-      await next('ready')
-      return { child, next }
-    }),
-  )
+  const bots = await Promise.all(Array.from({ length: options.bots }, () => forkBot(CHILD, env)))
   return {
     emulator,
     /** Starts every bot at once; resolves with their reports. */

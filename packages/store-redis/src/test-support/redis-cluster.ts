@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
+import { onServer } from './one-command'
 import { freePort, spawnRedis, type TestRedis } from './redis-server'
 
 /** A 3-master + 3-replica Redis Cluster on loopback ports, started by a test (`redis-cli --cluster create`). */
@@ -19,21 +19,9 @@ export interface TestCluster {
   stop(): Promise<void>
 }
 
-/** One command on one node, with a short-lived client. */
-async function onNode<T>(port: number, command: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 })
-  client.on('error', () => {})
-  try {
-    await client.connect()
-    return await command(client)
-  } finally {
-    client.disconnect()
-  }
-}
-
 /** `CLUSTER NODES` of a node: address, flags and the master id of every node it knows. */
 async function clusterNodes(port: number) {
-  const text = await onNode(port, (client) => client.call('CLUSTER', 'NODES') as Promise<string>)
+  const text = await onServer(port, (client) => client.call('CLUSTER', 'NODES') as Promise<string>)
   return text
     .trim()
     .split('\n')
@@ -106,7 +94,7 @@ export async function startTestCluster(): Promise<TestCluster> {
       startupNodes,
       async ownerOf(redisKey) {
         const [first] = [...alive]
-        const slot = Number(await onNode(first!.port, (client) => client.call('CLUSTER', 'KEYSLOT', redisKey)))
+        const slot = Number(await onServer(first!.port, (client) => client.call('CLUSTER', 'KEYSLOT', redisKey)))
         const table = await clusterNodes(first!.port)
         const master = table.find(
           (n) =>
@@ -125,9 +113,9 @@ export async function startTestCluster(): Promise<TestCluster> {
           'the cluster settling',
           async () => {
             for (const node of alive) {
-              const info = await onNode(node.port, (client) => client.call('CLUSTER', 'INFO') as Promise<string>)
+              const info = await onServer(node.port, (client) => client.call('CLUSTER', 'INFO') as Promise<string>)
               if (!info.includes('cluster_state:ok')) return false
-              const replication = await onNode(node.port, (client) => client.info('replication'))
+              const replication = await onServer(node.port, (client) => client.info('replication'))
               if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) return false
             }
             return true

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
+import { onServer } from './one-command'
 import { until } from './redis-cluster'
 import { freePort, spawnRedis, type TestRedis } from './redis-server'
 
@@ -23,18 +23,6 @@ export interface TestSentinel {
 }
 
 const MASTER_NAME = 'authmux-test'
-
-/** One command on one server, with a short-lived client. */
-async function on<T>(port: number, command: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 })
-  client.on('error', () => {})
-  try {
-    await client.connect()
-    return await command(client)
-  } finally {
-    client.disconnect()
-  }
-}
 
 /**
  * Starts a master, a replica of it and three sentinels (quorum 2, master down after 1 s, failover timeout 3 s) in a
@@ -69,12 +57,12 @@ export async function startTestSentinel(): Promise<TestSentinel> {
       sentinels.push(await spawnRedis(port, [], { cwd: dir, sentinel: config }))
     }
     const masterPort = async () =>
-      Number((await on(sentinels[0]!.port, (c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME) as Promise<string[]>))[1])
+      Number((await onServer(sentinels[0]!.port, (c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME) as Promise<string[]>))[1])
     const byPort = (port: number) => servers.find((server) => server.port === port)!
-    await until('the replica syncing', async () => (await on(servers[1]!.port, (c) => c.info('replication'))).includes('master_link_status:up'))
+    await until('the replica syncing', async () => (await onServer(servers[1]!.port, (c) => c.info('replication'))).includes('master_link_status:up'))
     await until('the sentinels meeting the replica and each other', async () => {
       for (const sentinel of sentinels) {
-        const info = (await on(sentinel.port, (c) => c.call('SENTINEL', 'MASTER', MASTER_NAME))) as string[]
+        const info = (await onServer(sentinel.port, (c) => c.call('SENTINEL', 'MASTER', MASTER_NAME))) as string[]
         const field = (name: string) => Number(info[info.indexOf(name) + 1])
         if (field('num-slaves') < 1 || field('num-other-sentinels') < 2) return false
       }
@@ -92,7 +80,11 @@ export async function startTestSentinel(): Promise<TestSentinel> {
       async failedOverFrom(port, timeoutMs = 20_000) {
         await until('the sentinel failover', async () => (await masterPort()) !== port, timeoutMs)
         const promoted = byPort(await masterPort())
-        await until('the new master taking writes', async () => (await on(promoted.port, (c) => c.info('replication'))).includes('role:master'), timeoutMs)
+        await until(
+          'the new master taking writes',
+          async () => (await onServer(promoted.port, (c) => c.info('replication'))).includes('role:master'),
+          timeoutMs,
+        )
         return promoted
       },
       stop,

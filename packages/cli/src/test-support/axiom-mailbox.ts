@@ -1,0 +1,39 @@
+import { startAxiomEmulator, startDovecot, type AxiomEmulator, type TestImapServer } from '@authmux/testkit'
+import { afterAll, beforeAll } from 'vitest'
+
+/** A real Dovecot mailbox for `user` and the Axiom emulator, which emails each one-time code into it. */
+export interface AxiomMailbox {
+  /** The IMAP server (host, port, user, maildir). */
+  readonly server: TestImapServer
+  /** The Axiom emulator, with an account for the mailbox's user. */
+  readonly axiom: AxiomEmulator
+}
+
+/**
+ * Starts the mailbox and the emulator before the file's tests and stops both after them. Read `server` and `axiom`
+ * inside tests (they exist only once `beforeAll` has run).
+ */
+export function useAxiomMailbox(options: { user: string; mailboxPassword: string; axiomPassword: string }): AxiomMailbox {
+  let server: TestImapServer | undefined
+  let axiom: AxiomEmulator | undefined
+  beforeAll(async () => {
+    server = await startDovecot({ user: options.user, password: options.mailboxPassword })
+    axiom = await startAxiomEmulator({ maildir: server.maildir, accounts: [{ email: server.user, password: options.axiomPassword }] })
+  }, 60_000)
+  afterAll(async () => {
+    await axiom?.close()
+    await server?.stop()
+  })
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useAxiomMailbox: ${what} is read before beforeAll started it`)
+    return value
+  }
+  return {
+    get server() {
+      return started(server, 'the IMAP server')
+    },
+    get axiom() {
+      return started(axiom, 'the Axiom emulator')
+    },
+  }
+}
