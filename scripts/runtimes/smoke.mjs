@@ -118,7 +118,7 @@ export async function runSmoke(config) {
       check(me.authenticatedWith === 'cookie' && me.email === c.axiom.email, 'cookie session not attached')
     },
 
-    'password-login: a runtime that caps PBKDF2 (hosted Workers: 100,000) fails the login with a typed AuthError': async () => {
+    'password-login: a runtime that caps PBKDF2 (hosted Workers: 100,000) fails the login with a typed ConfigError': async () => {
       const subtle = globalThis.crypto.subtle
       const original = subtle.deriveBits
       try {
@@ -131,7 +131,7 @@ export async function runSmoke(config) {
       try {
         const axiom = track(createAxiomAuth({ ...common(), email: 'cap@axiom.test', password: 'pbkdf2-cap-pw', otp: async () => otpCode, baseURL: urls.axiom }))
         const error = await axiom.login().catch((e) => e)
-        check(error instanceof AuthError, `expected an AuthError, got ${error?.name ?? 'success'}`)
+        check(error instanceof AuthError && error.code === 'CONFIG', `expected a ConfigError, got ${error?.name ?? 'success'}`)
         check(/100000|PBKDF2/i.test(error.message), 'the message does not name the cause')
       } finally {
         subtle.deriveBits = original

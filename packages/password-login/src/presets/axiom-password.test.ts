@@ -1,5 +1,8 @@
 import { pbkdf2Sync } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { inspect } from 'node:util'
+import { ConfigError } from '@authmux/core'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { axiomAuthFor, startAxiom } from './axiom.fixtures'
 import { AXIOM_PASSWORD_SALT_HEX, axiomPasswordHash } from './axiom-password'
 
 // Independent reference: node:crypto's PBKDF2 with the parameters from providers.md, not our constants.
@@ -26,5 +29,42 @@ describe('axiomPasswordHash (b64Password)', () => {
     const { createHash } = await import('node:crypto')
     const legacy = createHash('sha256').update('hunter2').digest('base64')
     expect(await axiomPasswordHash('hunter2')).not.toBe(legacy)
+  })
+})
+
+describe('a runtime that caps PBKDF2 (Cloudflare hosted Workers: 100,000 iterations)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+  const refuse = () =>
+    vi
+      .spyOn(globalThis.crypto.subtle, 'deriveBits')
+      .mockRejectedValue(new DOMException('Pbkdf2 failed: iteration counts above 100000 are not supported (requested 600000).', 'NotSupportedError'))
+
+  it('is a ConfigError on the password that quotes the runtime and says how to get tokens in, never the password', async () => {
+    refuse()
+    const error = await axiomPasswordHash('CANARY-pbkdf2-password').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error).toMatchObject({ code: 'CONFIG', field: 'password', provider: 'axiom' })
+    const text = `${(error as Error).message}\n${(error as Error).stack}\n${inspect(error, { depth: 5 })}\n${JSON.stringify(error)}`
+    expect((error as Error).message).toContain('iteration counts above 100000 are not supported')
+    expect((error as Error).message).toContain('authmux login axiom')
+    expect((error as Error).message).toContain('setTokens()')
+    expect(text).not.toContain('CANARY-pbkdf2-password')
+  })
+
+  it('a login there fails with that ConfigError and sends nothing to Axiom', async () => {
+    const emulator = await startAxiom()
+    try {
+      refuse()
+      const auth = axiomAuthFor(emulator)
+      const error = await auth.login().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).field).toBe('password')
+      expect(emulator.requests.list()).toHaveLength(0)
+      auth.dispose()
+    } finally {
+      await emulator.close()
+    }
   })
 })

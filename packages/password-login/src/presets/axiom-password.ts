@@ -27,6 +27,23 @@ export async function axiomPasswordHash(password: string): Promise<string> {
   }
   const key = await subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits'])
   const salt = Uint8Array.from(AXIOM_PASSWORD_SALT_HEX.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16))
-  const bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: AXIOM_PASSWORD_ITERATIONS }, key, AXIOM_PASSWORD_KEY_BYTES * 8)
+  let bits: ArrayBuffer
+  try {
+    bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: AXIOM_PASSWORD_ITERATIONS }, key, AXIOM_PASSWORD_KEY_BYTES * 8)
+  } catch (error) {
+    throw iterationsRefused(error)
+  }
   return btoa(String.fromCharCode(...new Uint8Array(bits)))
+}
+
+/**
+ * The runtime refused the hash itself — Cloudflare's hosted Workers cap PBKDF2 at 100,000 iterations. Nothing the
+ * user typed is wrong, and no setting makes the login possible there: the way out is tokens obtained elsewhere.
+ */
+function iterationsRefused(error: unknown): ConfigError {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new ConfigError(
+    `${PACKAGE_NAME}: this runtime refused to compute Axiom's password hash (PBKDF2-SHA256, ${AXIOM_PASSWORD_ITERATIONS.toLocaleString('en-US')} iterations): ${reason}. Cloudflare's hosted Workers cap PBKDF2 at 100,000 iterations, so a password login cannot run there. Log in once elsewhere (\`authmux login axiom\`) and give the Worker the tokens (initialTokens or setTokens()) with a store it can read.`,
+    { provider: 'axiom', field: 'password', cause: error },
+  )
 }
