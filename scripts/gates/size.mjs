@@ -24,7 +24,8 @@ const KB = 1024
  * The publish-and-fleet work then grew two rows on purpose, each held to its new size plus ~3%: core to 17.7 kB (its
  * own typed fetch and one `requestFailure` mapping for every failure, the `DEBUG=authmux:*` switch, the fleet-wide login
  * quota) and store-redis to 5.9 kB (Cluster and Sentinel, sharded pub/sub, replica-confirmed writes rewritten after a
- * failover, the shared quota).
+ * failover, the shared quota). Axiom then grew to 4.65 kB for a runtime that refuses its 600,000-iteration password hash
+ * (Cloudflare's hosted Workers): a ConfigError that quotes the refusal and says how to bring tokens in, held to 4.8 kB.
  */
 export const CEILINGS = {
   '@authmux/core': 18.2 * KB,
@@ -34,7 +35,7 @@ export const CEILINGS = {
   TradeReady: 4 * KB,
   ProjectX: 4 * KB,
   Apala: 4 * KB,
-  Axiom: 4.5 * KB,
+  Axiom: 4.8 * KB,
 }
 
 /** One row per vendor: the preset factory a user imports for it. */
