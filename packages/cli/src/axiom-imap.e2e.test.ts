@@ -17,25 +17,9 @@ beforeEach(async () => {
 
 /** `authmux login axiom` with the Axiom password and then the mailbox password on stdin, the code from the mailbox. */
 function loginFromMailbox(mailboxPassword: string) {
-  const args = ['login', 'axiom', '--email', mailbox.server.user, '--password-stdin', '--base-url', mailbox.axiom.url]
-  const imap = [
-    '--otp-imap-host',
-    mailbox.server.host,
-    '--otp-imap-port',
-    String(mailbox.server.port),
-    '--otp-imap-user',
-    mailbox.server.user,
-    '--otp-imap-password-stdin',
-  ]
-  return box.run([...args, ...imap, '--otp-imap-insecure', '--otp-imap-timeout-seconds', '10'], { lines: [AXIOM_PASSWORD, mailboxPassword] })
+  const flags = [...mailbox.imapArgs(), '--otp-imap-password-stdin', '--otp-imap-insecure', '--otp-imap-timeout-seconds', '10']
+  return box.run([...mailbox.loginArgs(), ...flags], { lines: [AXIOM_PASSWORD, mailboxPassword] })
 }
-
-/** Where the emulator's login steps answered, in order: `/login-password-v2 200`, `/login-otp 200`, … */
-const loginSteps = () =>
-  mailbox.axiom.requests
-    .list()
-    .filter((entry) => entry.path === '/login-password-v2' || entry.path === '/login-otp')
-    .map((entry) => `${entry.path} ${entry.status}`)
 
 /** Whether each code email in the INBOX is flagged read, oldest first (a separate IMAP client). */
 async function seenFlags(): Promise<boolean[]> {
@@ -66,7 +50,7 @@ describe('authmux login axiom --otp-imap-* (built bin, real IMAP server)', () =>
     expect(result.stdout).toMatch(/^Logged in to Axiom Trade as trader@authmux\.test — token expires in 1[56]m/)
     // One code email, read over IMAP, accepted at once, and flagged read so no later login takes it again.
     expect(mailbox.axiom.inbox.messages.length).toBe(mailsBefore + 1)
-    expect(loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
+    expect(mailbox.loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
     expect((await seenFlags()).at(-1)).toBe(true)
 
     const status = await box.run(['status', '--json'])
@@ -91,32 +75,14 @@ describe('authmux login axiom --otp-imap-* (built bin, real IMAP server)', () =>
     )
     expect(result.stderr).toContain('check the IMAP user and password')
     // Axiom sent its code; the login stopped at the mailbox, so the code was never submitted.
-    expect(loginSteps()).toEqual(['/login-password-v2 200'])
+    expect(mailbox.loginSteps()).toEqual(['/login-password-v2 200'])
     expect(await box.index()).toEqual([])
     const plain = Buffer.from(`\0${mailbox.server.user}\0${wrong}`).toString('base64')
     expect(box.leaks([MAILBOX_PASSWORD, wrong, plain, AXIOM_PASSWORD])).toEqual([])
 
-    const debug = await box.run(
-      [
-        'login',
-        'axiom',
-        '--debug',
-        '--email',
-        mailbox.server.user,
-        '--password-stdin',
-        '--base-url',
-        mailbox.axiom.url,
-        '--otp-imap-host',
-        mailbox.server.host,
-        '--otp-imap-port',
-        String(mailbox.server.port),
-        '--otp-imap-user',
-        mailbox.server.user,
-        '--otp-imap-password-stdin',
-        '--otp-imap-insecure',
-      ],
-      { lines: [AXIOM_PASSWORD, wrong] },
-    )
+    const debug = await box.run([...mailbox.loginArgs(), ...mailbox.imapArgs(), '--otp-imap-password-stdin', '--otp-imap-insecure', '--debug'], {
+      lines: [AXIOM_PASSWORD, wrong],
+    })
     expect(debug.code).toBe(1)
     expect(debug.stderr).toContain('InvalidCredentialsError')
     expect(box.leaks([wrong, plain])).toEqual([])

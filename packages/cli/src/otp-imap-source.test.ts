@@ -20,21 +20,7 @@ beforeEach(async () => {
   return () => box.dispose()
 })
 
-const axiomArgs = () => ['login', 'axiom', '--email', mailbox.server.user, '--password-stdin', '--base-url', mailbox.axiom.url]
-const imapFlags = () => [
-  '--otp-imap-host',
-  mailbox.server.host,
-  '--otp-imap-port',
-  String(mailbox.server.port),
-  '--otp-imap-user',
-  mailbox.server.user,
-  '--otp-imap-insecure',
-]
-const loginSteps = () =>
-  mailbox.axiom.requests
-    .list()
-    .filter((entry) => entry.path === '/login-password-v2' || entry.path === '/login-otp')
-    .map((entry) => `${entry.path} ${entry.status}`)
+const imapFlags = () => [...mailbox.imapArgs(), '--otp-imap-insecure']
 
 /** A fake terminal that answers each prompt once it appears on stderr. */
 function terminal(answers: [prompt: string, answer: string][]) {
@@ -68,11 +54,11 @@ describe('the IMAP one-time-code source of authmux login axiom', () => {
   })
 
   it('reads the mailbox password as the stdin line after the Axiom password and takes the code from the mailbox', async () => {
-    const result = await box.call([...axiomArgs(), ...imapFlags(), '--otp-imap-password-stdin'], { lines: [AXIOM_PASSWORD, MAILBOX_PASSWORD] })
+    const result = await box.call([...mailbox.loginArgs(), ...imapFlags(), '--otp-imap-password-stdin'], { lines: [AXIOM_PASSWORD, MAILBOX_PASSWORD] })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^Logged in to Axiom Trade as bot@authmux\.test/)
-    expect(loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
+    expect(mailbox.loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
     expect(await box.index()).toEqual([expect.objectContaining({ provider: 'axiom', storeKey: `axiom:${mailbox.server.user}` })])
     expect(box.leaks([MAILBOX_PASSWORD, AXIOM_PASSWORD, mailbox.axiom.inbox.messages.at(-1)!.code])).toEqual([])
   })
@@ -89,7 +75,7 @@ describe('the IMAP one-time-code source of authmux login axiom', () => {
     const result = await box.call(['login', 'axiom', '--email', mailbox.server.user, '--base-url', mailbox.axiom.url], { env })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
+    expect(mailbox.loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
     expect(box.leaks([MAILBOX_PASSWORD, AXIOM_PASSWORD])).toEqual([])
   })
 
@@ -98,32 +84,32 @@ describe('the IMAP one-time-code source of authmux login axiom', () => {
       ['Axiom password: ', AXIOM_PASSWORD],
       ['Mailbox password: ', MAILBOX_PASSWORD],
     ])
-    const code = await run([...axiomArgs(), ...imapFlags(), '--otp-imap-password-stdin', '--store-dir', box.dir], t.io)
+    const code = await run([...mailbox.loginArgs(), ...imapFlags(), '--otp-imap-password-stdin', '--store-dir', box.dir], t.io)
     expect(t.seen.err).toContain('Mailbox password: ')
     expect(code).toBe(0)
     expect(t.seen.out).toMatch(/^Logged in to Axiom Trade as bot@authmux\.test/)
     expect(t.seen.err + t.seen.out).not.toContain(MAILBOX_PASSWORD)
-    expect(loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
+    expect(mailbox.loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
   })
 
   it('stdin ending before the mailbox password is a usage error before anything reaches Axiom', async () => {
-    const result = await box.call([...axiomArgs(), ...imapFlags(), '--otp-imap-password-stdin'], { lines: [AXIOM_PASSWORD] })
+    const result = await box.call([...mailbox.loginArgs(), ...imapFlags(), '--otp-imap-password-stdin'], { lines: [AXIOM_PASSWORD] })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('the mailbox password is missing: pass --otp-imap-password-stdin')
-    expect(loginSteps()).toEqual([])
+    expect(mailbox.loginSteps()).toEqual([])
   })
 
   it('checks the mailbox options when it opens: a bad AUTHMUX_IMAP_SECURE fails before the Axiom password is sent', async () => {
     const env = { AUTHMUX_IMAP_PASSWORD: MAILBOX_PASSWORD, AUTHMUX_IMAP_SECURE: 'maybe' }
-    const result = await box.call([...axiomArgs(), ...imapFlags().filter((flag) => flag !== '--otp-imap-insecure')], { lines: [AXIOM_PASSWORD], env })
+    const result = await box.call([...mailbox.loginArgs(), ...imapFlags().filter((flag) => flag !== '--otp-imap-insecure')], { lines: [AXIOM_PASSWORD], env })
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('AUTHMUX_IMAP_SECURE must be true (TLS, port 993) or false (STARTTLS, port 143)')
-    expect(loginSteps()).toEqual([])
+    expect(mailbox.loginSteps()).toEqual([])
     expect(box.leaks([MAILBOX_PASSWORD])).toEqual([])
   })
 
   it('stays out of the way of --otp-stdin: no mailbox flag, no AUTHMUX_IMAP_HOST → the code is read from stdin', async () => {
-    const result = await box.call([...axiomArgs(), '--otp-stdin'], {
+    const result = await box.call([...mailbox.loginArgs(), '--otp-stdin'], {
       lines: [AXIOM_PASSWORD],
       feed: async (stdin) => {
         const code = await mailbox.axiom.inbox.waitForCode(mailbox.server.user, { timeoutMs: 10_000 })
@@ -131,6 +117,6 @@ describe('the IMAP one-time-code source of authmux login axiom', () => {
       },
     })
     expect(result.code).toBe(0)
-    expect(loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
+    expect(mailbox.loginSteps()).toEqual(['/login-password-v2 200', '/login-otp 200'])
   })
 })

@@ -6,8 +6,8 @@ const BUCKET_MS = 250
 /**
  * At most this many requests share one signal. Node's fetch (undici) lists every listener of the signal it is given
  * and keeps its own listener there until the request is garbage-collected, so each request costs more the more
- * requests share the signal: on loopback, 1,000 per signal made a request ~25% slower than 32 per signal, which costs
- * the same as a controller per request minus the controller (bench/README.md, "request deadlines").
+ * requests share the signal: on loopback, 1,000 per signal made a request ~25% slower than 32 per signal
+ * (bench/README.md, "Figures of 2026-12-03: what the default request time limit costs").
  */
 const BUCKET_SIZE = 32
 
@@ -18,11 +18,11 @@ interface Bucket {
 }
 
 /**
- * Time limits for every request in the process, without a timer or an AbortController per request: up to 32 requests
- * that start in the same quarter second with the same limit share one controller, aborted (reason `DEADLINE_PASSED`)
- * by one unref()'d timer once the limit has passed for all of them. A request therefore times out between `timeoutMs` and
- * `timeoutMs + 250` ms after it started — its answer included. A timer and a controller per request
- * (`AbortSignal.timeout`) cost measurably more CPU per request (bench/request-cpu.mjs).
+ * Time limits for every request in the process, without a timer or an AbortController per request: up to
+ * `BUCKET_SIZE` requests that start in the same quarter second with the same limit share one controller, aborted
+ * (reason `DEADLINE_PASSED`) by one unref()'d timer once the limit has passed for all of them. A request therefore
+ * times out between `timeoutMs` and `timeoutMs + 250` ms after it started — its answer included. A signal per
+ * request (`AbortSignal.timeout`, or a fresh controller) costs more per request (bench/overhead.mjs).
  */
 class Deadlines {
   readonly #buckets = new Map<number, Bucket>()

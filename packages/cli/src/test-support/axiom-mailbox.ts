@@ -7,6 +7,12 @@ export interface AxiomMailbox {
   readonly server: TestImapServer
   /** The Axiom emulator, with an account for the mailbox's user. */
   readonly axiom: AxiomEmulator
+  /** `login axiom --email <user> --password-stdin --base-url <emulator>`: the password comes first on stdin. */
+  loginArgs(): string[]
+  /** `--otp-imap-host/-port/-user` of the mailbox (add the password source and the transport flag). */
+  imapArgs(): string[]
+  /** Where the emulator's login steps answered, in order: `/login-password-v2 200`, `/login-otp 200`, … */
+  loginSteps(): string[]
 }
 
 /**
@@ -34,6 +40,19 @@ export function useAxiomMailbox(options: { user: string; mailboxPassword: string
     },
     get axiom() {
       return started(axiom, 'the Axiom emulator')
+    },
+    loginArgs() {
+      return ['login', 'axiom', '--email', this.server.user, '--password-stdin', '--base-url', this.axiom.url]
+    },
+    imapArgs() {
+      const { host, port, user } = this.server
+      return ['--otp-imap-host', host, '--otp-imap-port', String(port), '--otp-imap-user', user]
+    },
+    loginSteps() {
+      return this.axiom.requests
+        .list()
+        .filter((entry) => entry.path === '/login-password-v2' || entry.path === '/login-otp')
+        .map((entry) => `${entry.path} ${entry.status}`)
     },
   }
 }
